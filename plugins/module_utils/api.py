@@ -1,0 +1,589 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The SendGrid v3 API client of the collection.
+
+It knows HTTP and SendGrid, not Ansible: it raises the exceptions of ``errors.py``
+and never calls ``fail_json``, so it is unit-testable, safe to share between
+worker threads, and reusable by any plugin. One client holds one
+``requests.Session`` (keep-alive) and one rate limiter shared by all its workers.
+
+Waiting rules, per request:
+
+* 429: every worker of the client pauses until ``Retry-After`` or
+  ``X-RateLimit-Reset`` (epoch seconds or seconds from now), clamped to
+  ``max_retry_wait``. Between 429s, the client paces itself from
+  ``X-RateLimit-Remaining``/``-Reset`` so it rarely meets one.
+* 500/502/503/504 and connection failures: at most ``max_retries`` retries,
+  waiting exponentially longer with jitter, each wait at most ``max_retry_wait``.
+* All waiting of one request together is at most ``max_total_wait``; past that
+  the request fails and the error says how long it waited.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import random
+import threading
+import time
+import traceback
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+try:
+    from http.client import responses as HTTP_REASONS
+except ImportError:  # pragma: no cover
+    HTTP_REASONS = {}
+
+REQUESTS_IMPORT_ERROR = None
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from requests.auth import AuthBase
+except ImportError:
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+    AuthBase = object
+HAS_REQUESTS = REQUESTS_IMPORT_ERROR is None
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils.enforced_tls import (
+    InvalidSettingsResponse,
+    normalize_settings,
+)
+from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
+    SendGridAPIError,
+    SendGridConfigError,
+    SendGridResponseError,
+    SendGridRetriesExhausted,
+    describe_account,
+)
+
+REGION_URLS = {
+    'global': 'https://api.sendgrid.com',
+    'eu': 'https://api.eu.sendgrid.com',
+}
+ENFORCED_TLS_PATH = '/v3/user/settings/enforced_tls'
+SUBUSERS_PATH = '/v3/subusers'
+
+# The API key scope each call needs, shown when SendGrid answers 403.
+REQUIRED_SCOPES = {
+    ('GET', ENFORCED_TLS_PATH): 'user.settings.enforced_tls.read',
+    ('PATCH', ENFORCED_TLS_PATH): 'user.settings.enforced_tls.update',
+    ('GET', SUBUSERS_PATH): 'subusers.read',
+}
+
+RETRIED_STATUSES = frozenset((500, 502, 503, 504))
+RATE_LIMITED_STATUS = 429
+BACKOFF_BASE = 0.5
+# X-RateLimit-Reset values above this are epoch seconds, below it seconds from now.
+EPOCH_THRESHOLD = 1e9
+# Added to a server-given reset so that a whole-second epoch has surely passed.
+RESET_MARGIN = 0.25
+DEFAULT_RATE_LIMIT_WAIT = 1.0
+USER_AGENT = 'mailops.sendgrid-ansible-collection'
+MAX_SHOWN_BODY = 200
+
+
+# ---------------------------------------------------------------------------
+# Validation of configuration: runs before any request is sent.
+# ---------------------------------------------------------------------------
+
+def is_loopback_host(host):
+    """True for localhost and loopback addresses (127.0.0.0/8, ::1)."""
+    if not host:
+        return False
+    if host.lower() == 'localhost':
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def resolve_base_url(region='global', api_url=None):
+    """The API's base URL: ``api_url`` when given, else the region's URL.
+
+    Refuses anything that is not an absolute http(s) URL, and plain HTTP to any
+    host but a loopback one: the key must never cross a network in clear text.
+    """
+    if api_url is None:
+        if region not in REGION_URLS:
+            raise SendGridConfigError('region must be one of {0}; got {1!r}'.format(
+                ', '.join(sorted(REGION_URLS)), region), field='region')
+        return REGION_URLS[region]
+    if not isinstance(api_url, str) or not api_url.strip():
+        raise SendGridConfigError('api_url must be an absolute URL such as https://api.sendgrid.com; got {0!r}'.format(
+            api_url), field='api_url')
+    try:
+        parts = urlsplit(api_url.strip())
+        host = parts.hostname
+    except ValueError as exc:
+        raise SendGridConfigError('api_url {0!r} is not a valid URL ({1})'.format(api_url, exc), field='api_url')
+    if parts.scheme not in ('https', 'http') or not host:
+        raise SendGridConfigError(
+            'api_url must be an absolute http(s) URL such as https://api.sendgrid.com; got {0!r}'.format(api_url),
+            field='api_url')
+    if parts.query or parts.fragment:
+        raise SendGridConfigError('api_url must not have a query or fragment; got {0!r}'.format(api_url),
+                                  field='api_url')
+    if parts.scheme == 'http' and not is_loopback_host(host):
+        raise SendGridConfigError(
+            'api_url {0!r} uses plain http:// to a host that is not loopback: the API key would cross the'
+            ' network unencrypted. Use https://, or http:// only to localhost, 127.0.0.1 or ::1 (an emulator'
+            ' on this machine).'.format(api_url), field='api_url')
+    return api_url.strip().rstrip('/')
+
+
+def has_control_characters(text):
+    return any(ord(char) < 32 or ord(char) == 127 for char in text)
+
+
+def validate_on_behalf_of(value, field='on_behalf_of'):
+    """Check an On-Behalf-Of value (a subuser username or ``account-id <id>``).
+
+    Refuses empty names, surrounding whitespace and control characters (a CR or LF
+    would inject headers). Returns the value unchanged.
+    """
+    if not isinstance(value, str):
+        raise SendGridConfigError('{0} must be a string (a subuser username or "account-id <id>"); got {1!r}'.format(
+            field, value), field=field)
+    if not value.strip():
+        raise SendGridConfigError('{0} must not be empty or only whitespace'.format(field), field=field)
+    if has_control_characters(value):
+        raise SendGridConfigError(
+            '{0} {1!r} contains control characters (such as CR or LF), which are not allowed in an'
+            ' On-Behalf-Of header'.format(field, value), field=field)
+    if value != value.strip():
+        raise SendGridConfigError('{0} {1!r} has leading or trailing whitespace; remove it'.format(field, value),
+                                  field=field)
+    if value.startswith('account-id') and not value[len('account-id '):].strip():
+        raise SendGridConfigError('{0} {1!r}: write a customer account as "account-id <id>"'.format(field, value),
+                                  field=field)
+    return value
+
+
+def validate_api_key(api_key):
+    """Check the key's form without ever putting it into a message."""
+    if not api_key:
+        raise SendGridConfigError(
+            'api_key is required: set the api_key option (for example through module_defaults for'
+            ' group/mailops.sendgrid.sendgrid) or the SENDGRID_API_KEY environment variable', field='api_key')
+    if not isinstance(api_key, str) or has_control_characters(api_key) or any(char.isspace() for char in api_key):
+        raise SendGridConfigError(
+            'api_key contains whitespace or control characters; check that the whole key was copied and'
+            ' nothing else (such as a trailing newline)', field='api_key')
+
+
+def check_positive(name, value, allow_zero=False):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise SendGridConfigError('{0} must be a number; got {1!r}'.format(name, value), field=name)
+    if value < 0 or (value == 0 and not allow_zero):
+        raise SendGridConfigError('{0} must be {1}; got {2!r}'.format(
+            name, 'zero or more' if allow_zero else 'greater than zero', value), field=name)
+
+
+# ---------------------------------------------------------------------------
+# Reading SendGrid's answers.
+# ---------------------------------------------------------------------------
+
+def parse_rate_limit_reset(value, now):
+    """Seconds until ``X-RateLimit-Reset``, accepting epoch seconds or seconds from now."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if number != number:
+        return None
+    if number > EPOCH_THRESHOLD:
+        return max(number - now, 0.0) + RESET_MARGIN
+    return max(number, 0.0)
+
+
+def parse_retry_after(value, now):
+    """Seconds asked for by ``Retry-After``: a number of seconds or an HTTP date."""
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        return max(parsedate_to_datetime(value).timestamp() - now, 0.0)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def rate_limit_delay(headers, now):
+    """How long a 429 asks to wait: Retry-After, else X-RateLimit-Reset, else one second."""
+    for delay in (parse_retry_after(headers.get('Retry-After'), now),
+                  parse_rate_limit_reset(headers.get('X-RateLimit-Reset'), now)):
+        if delay is not None:
+            return delay
+    return DEFAULT_RATE_LIMIT_WAIT
+
+
+def backoff_delay(retry, max_wait, rand=random.random):
+    """Exponential backoff with jitter for the n-th retry (1-based), at most ``max_wait``."""
+    ceiling = min(max_wait, BACKOFF_BASE * (2 ** (retry - 1)))
+    return ceiling * (0.5 + rand() / 2)
+
+
+def extract_api_messages(text):
+    """SendGrid's own error messages from a response body, in either shape it uses.
+
+    ``{"errors": [{"message": ..., "field": ...}]}`` or ``{"error": "..."}``.
+    """
+    try:
+        body = json.loads(text) if text else None
+    except ValueError:
+        body = None
+    messages = []
+    if isinstance(body, dict):
+        errors = body.get('errors')
+        if isinstance(errors, list):
+            for error in errors:
+                if isinstance(error, dict) and error.get('message'):
+                    message = str(error['message'])
+                    if error.get('field'):
+                        message = '{0} (field: {1})'.format(message, error['field'])
+                    messages.append(message)
+                elif isinstance(error, str):
+                    messages.append(error)
+        if isinstance(body.get('error'), str):
+            messages.append(body['error'])
+    return messages
+
+
+def shown_body(text):
+    """A short, single-line excerpt of a body that carries no SendGrid error message."""
+    excerpt = ' '.join((text or '').split())
+    if len(excerpt) > MAX_SHOWN_BODY:
+        excerpt = excerpt[:MAX_SHOWN_BODY] + '...'
+    return excerpt
+
+
+def error_hint(status, method, path, on_behalf_of, base_url):
+    """What the user should check for an HTTP error status."""
+    account = describe_account(on_behalf_of)
+    on_behalf_hint = ''
+    if on_behalf_of is not None:
+        on_behalf_hint = (' Also check that {0} exists and belongs to the parent account this key is for'
+                          ' (on_behalf_of / subusers).'.format(account))
+    if status == 400:
+        return ('Check the values sent: require_tls and require_valid_cert are booleans, version is one of'
+                ' 1.1, 1.2, 1.3.')
+    if status == 401:
+        return ('Check api_key (or SENDGRID_API_KEY): it may be mistyped, revoked, or from another region'
+                ' (EU keys need region: eu).' + on_behalf_hint)
+    if status == 403:
+        scope = REQUIRED_SCOPES.get((method, path))
+        needed = 'the scope {0}'.format(scope) if scope else 'the scopes of this call'
+        return 'Check that the API key has {0}.'.format(needed) + on_behalf_hint
+    if status == 404:
+        return ('Check api_url/region ({0}); EU subusers need region: eu.'.format(base_url) + on_behalf_hint)
+    if status in RETRIED_STATUSES:
+        return 'SendGrid had a server error; try again later, or raise max_retries.'
+    return ''
+
+
+def format_status(status):
+    reason = HTTP_REASONS.get(status)
+    return 'HTTP {0} {1}'.format(status, reason) if reason else 'HTTP {0}'.format(status)
+
+
+def describe_exception(exc):
+    """A short reason for a failed connection, without headers (and so without the key)."""
+    if HAS_REQUESTS:
+        if isinstance(exc, requests.exceptions.SSLError):
+            return 'TLS handshake or certificate verification failed'
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
+            return 'connecting timed out'
+        if isinstance(exc, requests.exceptions.Timeout):
+            return 'no answer within the timeout'
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            text = str(exc)
+            for known in ('Connection refused', 'Connection reset', 'Connection aborted', 'RemoteDisconnected',
+                          'Name or service not known', 'Temporary failure in name resolution',
+                          'No route to host', 'Network is unreachable'):
+                if known in text:
+                    return 'connection failed: {0}'.format(known)
+            return 'connection failed'
+    return type(exc).__name__
+
+
+class BearerAuth(AuthBase):
+    """Bearer authentication. Passing it as ``auth`` also keeps requests from using ~/.netrc."""
+
+    def __init__(self, api_key):
+        self._api_key = api_key
+
+    def __call__(self, request):
+        request.headers['Authorization'] = 'Bearer ' + self._api_key
+        return request
+
+    def __repr__(self):
+        return 'BearerAuth(<hidden>)'
+
+
+# ---------------------------------------------------------------------------
+# The rate limiter shared by all workers of a client.
+# ---------------------------------------------------------------------------
+
+class RateLimiter(object):
+    """Paces requests from SendGrid's rate-limit headers; a 429 pauses every worker.
+
+    Thread-safe. ``clock`` is wall-clock time (epoch seconds), because
+    ``X-RateLimit-Reset`` may be an epoch.
+    """
+
+    def __init__(self, clock=time.time):
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._paused_until = 0.0
+        self._remaining = None
+        self._reset_at = None
+        self._in_flight = 0
+        self.rate_limited_count = 0
+
+    def delay_before_request(self):
+        """Seconds to wait before the next request may go; 0 reserves a slot for it."""
+        with self._lock:
+            now = self._clock()
+            if now < self._paused_until:
+                return self._paused_until - now
+            if self._reset_at is not None and now >= self._reset_at:
+                self._remaining = None
+                self._reset_at = None
+            if self._remaining is not None and self._remaining - self._in_flight <= 0:
+                return self._reset_at - now
+            self._in_flight += 1
+            return 0.0
+
+    def record_answer(self, headers=None):
+        """Release the slot of a finished request and learn from its rate-limit headers."""
+        with self._lock:
+            self._in_flight = max(self._in_flight - 1, 0)
+            if not headers:
+                return
+            now = self._clock()
+            try:
+                remaining = int(headers.get('X-RateLimit-Remaining'))
+            except (TypeError, ValueError):
+                return
+            until_reset = parse_rate_limit_reset(headers.get('X-RateLimit-Reset'), now)
+            if until_reset is None:
+                return
+            reset_at = now + until_reset
+            if self._reset_at is None or reset_at > self._reset_at + 1.0:
+                # A new window: its counts replace the old ones.
+                self._remaining, self._reset_at = remaining, reset_at
+            else:
+                # Answers of one window arrive out of order: the lowest count is the newest.
+                self._remaining = min(self._remaining, remaining)
+
+    def pause(self, seconds):
+        """After a 429: no worker sends anything for ``seconds``."""
+        with self._lock:
+            self.rate_limited_count += 1
+            self._paused_until = max(self._paused_until, self._clock() + seconds)
+
+
+# ---------------------------------------------------------------------------
+# The client.
+# ---------------------------------------------------------------------------
+
+class SendGridClient(object):
+    """A SendGrid v3 API client: one keep-alive session, shared by any number of threads."""
+
+    def __init__(self, api_key, region='global', api_url=None, timeout=30, validate_certs=True,
+                 max_retries=5, max_retry_wait=60, max_total_wait=300, pool_size=10,
+                 session=None, sleep=time.sleep, clock=time.time, rand=random.random):
+        if not HAS_REQUESTS:
+            raise SendGridConfigError('the Python library requests is required')
+        validate_api_key(api_key)
+        self.base_url = resolve_base_url(region, api_url)
+        check_positive('timeout', timeout)
+        check_positive('max_retries', max_retries, allow_zero=True)
+        check_positive('max_retry_wait', max_retry_wait)
+        check_positive('max_total_wait', max_total_wait, allow_zero=True)
+        check_positive('pool_size', pool_size)
+        self.timeout = timeout
+        self.validate_certs = validate_certs
+        self.max_retries = int(max_retries)
+        self.max_retry_wait = float(max_retry_wait)
+        self.max_total_wait = float(max_total_wait)
+        self._sleep = sleep
+        self._clock = clock
+        self._rand = rand
+        self.limiter = RateLimiter(clock)
+        self._session = session if session is not None else self._new_session(pool_size)
+        self._auth = BearerAuth(api_key)
+
+    @staticmethod
+    def _new_session(pool_size):
+        session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=int(pool_size), max_retries=0)
+        session.mount('https://', adapter)
+        session.mount('http://', adapter)
+        session.headers['User-Agent'] = USER_AGENT
+        session.headers['Accept'] = 'application/json'
+        return session
+
+    def close(self):
+        self._session.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    # -- the SendGrid calls -------------------------------------------------
+
+    def get_enforced_tls(self, on_behalf_of=None):
+        """The account's Enforced TLS setting, normalised (see ``enforced_tls.normalize_settings``)."""
+        return self._settings(self.request('GET', ENFORCED_TLS_PATH, on_behalf_of), 'GET', on_behalf_of)
+
+    def update_enforced_tls(self, settings, on_behalf_of=None):
+        """PATCH the setting; returns the settings SendGrid reports back, normalised."""
+        answer = self.request('PATCH', ENFORCED_TLS_PATH, on_behalf_of, body=settings)
+        return self._settings(answer, 'PATCH', on_behalf_of)
+
+    def _settings(self, answer, method, on_behalf_of):
+        try:
+            return normalize_settings(answer)
+        except InvalidSettingsResponse as exc:
+            raise SendGridResponseError(
+                "SendGrid's answer to {0} {1} for {2} is not an Enforced TLS setting: {3}. Nothing was"
+                ' assumed about the account.'.format(method, ENFORCED_TLS_PATH, describe_account(on_behalf_of), exc),
+                account=on_behalf_of)
+
+    # -- HTTP ------------------------------------------------------------------
+
+    def request(self, method, path, on_behalf_of=None, params=None, body=None):
+        """Send one API request with waits and retries; returns the decoded JSON answer."""
+        headers = {}
+        if on_behalf_of is not None:
+            headers['On-Behalf-Of'] = validate_on_behalf_of(on_behalf_of)
+        attempt = _Attempt(self, method, path, on_behalf_of)
+        while True:
+            attempt.wait_for_turn()
+            try:
+                response = self._session.request(
+                    method, self.base_url + path, params=params, json=body, headers=headers, auth=self._auth,
+                    timeout=self.timeout, verify=self.validate_certs)
+            except requests.exceptions.RequestException as exc:
+                self.limiter.record_answer(None)
+                attempt.retry_after_failure(None, describe_exception(exc))
+                continue
+            self.limiter.record_answer(response.headers)
+            if response.status_code == RATE_LIMITED_STATUS:
+                attempt.retry_after_rate_limit(response)
+            elif response.status_code in RETRIED_STATUSES:
+                attempt.retry_after_failure(response, None)
+            else:
+                return self._decode(response, method, path, on_behalf_of)
+
+    def _decode(self, response, method, path, on_behalf_of):
+        status = response.status_code
+        account = describe_account(on_behalf_of)
+        if 200 <= status < 300:
+            if not response.content or not response.content.strip():
+                raise SendGridResponseError(
+                    'SendGrid answered {0} {1} for {2} with {3} and an empty body; nothing can be concluded'
+                    ' about the account. Try again.'.format(method, path, account, format_status(status)),
+                    account=on_behalf_of)
+            try:
+                return response.json()
+            except ValueError:
+                raise SendGridResponseError(
+                    'SendGrid answered {0} {1} for {2} with {3}, but the body is not valid JSON: {4!r}.'
+                    ' Try again; if it persists, check api_url points at the SendGrid API.'.format(
+                        method, path, account, format_status(status), shown_body(response.text)),
+                    account=on_behalf_of)
+        raise self.api_error(response, method, path, on_behalf_of)
+
+    def api_error(self, response, method, path, on_behalf_of, retries_note=''):
+        """The exception for an HTTP error answer: status, SendGrid's words, account, what to check."""
+        messages = extract_api_messages(response.text)
+        if messages:
+            said = 'SendGrid says: {0}'.format('; '.join(messages))
+        elif response.text and response.text.strip():
+            said = 'no SendGrid error message, body: {0!r}'.format(shown_body(response.text))
+        else:
+            said = 'no SendGrid error message'
+        message = '{0} {1} for {2} failed with {3}{4} ({5}). {6}'.format(
+            method, path, describe_account(on_behalf_of), format_status(response.status_code), retries_note,
+            said, error_hint(response.status_code, method, path, on_behalf_of, self.base_url)).rstrip()
+        return SendGridAPIError(message, account=on_behalf_of, status=response.status_code, api_messages=messages)
+
+
+class _Attempt(object):
+    """The waiting and retry bookkeeping of one request."""
+
+    def __init__(self, client, method, path, on_behalf_of):
+        self.client = client
+        self.method = method
+        self.path = path
+        self.on_behalf_of = on_behalf_of
+        self.retries = 0
+        self.rate_limited = 0
+        self.waited = 0.0
+
+    def _wait(self, seconds):
+        seconds = min(seconds, self.client.max_retry_wait)
+        self.client._sleep(seconds)
+        self.waited += seconds
+
+    def _budget_left(self):
+        return self.client.max_total_wait - self.waited
+
+    def wait_for_turn(self):
+        """Wait while the shared limiter holds requests back (after a 429, or out of quota)."""
+        while True:
+            delay = self.client.limiter.delay_before_request()
+            if delay <= 0:
+                return
+            if delay > self._budget_left():
+                self._give_up(RATE_LIMITED_STATUS, None, 'held back by the rate limit for {0:.1f} s more'.format(delay))
+            self._wait(delay)
+
+    def retry_after_rate_limit(self, response):
+        self.rate_limited += 1
+        delay = min(rate_limit_delay(response.headers, self.client._clock()), self.client.max_retry_wait)
+        if delay > self._budget_left():
+            self._give_up(RATE_LIMITED_STATUS, response, 'rate limited (HTTP 429)')
+        self.client.limiter.pause(delay)
+
+    def retry_after_failure(self, response, reason):
+        if self.retries >= self.client.max_retries:
+            self._give_up(response.status_code if response is not None else None, response, reason)
+        self.retries += 1
+        delay = backoff_delay(self.retries, self.client.max_retry_wait, self.client._rand)
+        if delay > self._budget_left():
+            self._give_up(response.status_code if response is not None else None, response, reason)
+        self._wait(delay)
+
+    def _give_up(self, status, response, reason):
+        client = self.client
+        waited_note = ' after {0} retries and {1:.1f} s of waiting (max_retries={2}, max_total_wait={3:g})'.format(
+            self.retries + self.rate_limited, self.waited, client.max_retries, client.max_total_wait)
+        account = describe_account(self.on_behalf_of)
+        if response is not None and status != RATE_LIMITED_STATUS:
+            error = client.api_error(response, self.method, self.path, self.on_behalf_of, retries_note=waited_note)
+            raise SendGridRetriesExhausted(error.message, self.on_behalf_of, status, error.api_messages,
+                                           self.waited, self.retries)
+        if status == RATE_LIMITED_STATUS:
+            messages = extract_api_messages(response.text) if response is not None else []
+            said = ' (SendGrid says: {0})'.format('; '.join(messages)) if messages else ''
+            message = (
+                '{0} {1} for {2} was {3}{4}{5}. Raise max_total_wait, use fewer workers, or run when'
+                ' other clients of this key are idle.'.format(
+                    self.method, self.path, account, reason, waited_note, said))
+            raise SendGridRetriesExhausted(message, self.on_behalf_of, status, messages, self.waited, self.retries)
+        message = ('{0} {1} for {2} could not reach {3}: {4}{5}. Check api_url/region, the network, and any'
+                   ' proxy (HTTPS_PROXY); with a self-signed test endpoint, validate_certs.'.format(
+                       self.method, self.path, account, client.base_url, reason, waited_note))
+        raise SendGridRetriesExhausted(message, self.on_behalf_of, None, [], self.waited, self.retries)

@@ -1,0 +1,184 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The Enforced TLS setting as data: parse, normalise, compare, merge, verify.
+
+Everything here is a pure function of its arguments (no I/O, no Ansible), so the
+rules that decide ``changed`` are unit-tested directly. The only function that
+talks to SendGrid, :func:`reconcile`, does so through the client it is given.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
+    SendGridUpdateNotConfirmed,
+    describe_account,
+)
+
+BOOLEAN_FIELDS = ('require_tls', 'require_valid_cert')
+SETTING_FIELDS = BOOLEAN_FIELDS + ('version',)
+ALLOWED_VERSIONS = ('1.1', '1.2', '1.3')
+# The API documents 1.1 as the default; accounts that predate the field omit it.
+DEFAULT_VERSION = 1.1
+
+
+class SettingsError(ValueError):
+    """A setting given by the user is not valid. The message names the field."""
+
+
+class InvalidSettingsResponse(ValueError):
+    """SendGrid answered with a body that is not an Enforced TLS settings object."""
+
+
+def canonical_version(value):
+    """Return the canonical text of a TLS version number, or None if it is not one.
+
+    ``1.1``, ``"1.1"``, ``"1.10"`` and ``1.10`` all give ``"1.1"``. Booleans, which
+    Python would otherwise treat as the integers 0 and 1, are not numbers here.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None
+    text = '{0:f}'.format(number.normalize())
+    return text
+
+
+def describe_value(value):
+    """Show a value with its YAML-ish type, for error messages."""
+    type_names = {bool: 'boolean', int: 'integer', float: 'float', str: 'string'}
+    return '{0!r} ({1})'.format(value, type_names.get(type(value), type(value).__name__))
+
+
+def parse_version(value, field='version'):
+    """Parse a TLS version asked for by the user into a number (1.1, 1.2 or 1.3)."""
+    text = canonical_version(value)
+    if text not in ALLOWED_VERSIONS:
+        raise SettingsError('{0} must be one of {1}; got {2}'.format(
+            field, ', '.join(ALLOWED_VERSIONS), describe_value(value)))
+    return float(text)
+
+
+def parse_desired_settings(params, field_prefix=''):
+    """Extract the settings the user asked for, leaving out those not given.
+
+    ``params`` maps option names to values (None meaning "not given"). Raises
+    SettingsError when a value has the wrong type or none of the settings is given.
+    """
+    desired = {}
+    for field in BOOLEAN_FIELDS:
+        value = params.get(field)
+        if value is None:
+            continue
+        if not isinstance(value, bool):
+            raise SettingsError('{0}{1} must be a boolean (true or false); got {2}'.format(
+                field_prefix, field, describe_value(value)))
+        desired[field] = value
+    if params.get('version') is not None:
+        desired['version'] = parse_version(params['version'], field_prefix + 'version')
+    if not desired:
+        raise SettingsError('give at least one of {0}'.format(
+            ', '.join(field_prefix + field for field in SETTING_FIELDS)))
+    return desired
+
+
+def normalize_settings(body):
+    """Turn a settings object from the API into ``{require_tls, require_valid_cert, version}``.
+
+    A missing ``version`` is the documented default, 1.1. Anything else that is
+    missing or of the wrong type raises InvalidSettingsResponse: guessing here
+    could report a change that did not happen.
+    """
+    if not isinstance(body, dict):
+        raise InvalidSettingsResponse('expected a JSON object with require_tls and require_valid_cert, got {0}'.format(
+            describe_value(body) if not isinstance(body, (list, dict)) else type(body).__name__))
+    settings = {}
+    for field in BOOLEAN_FIELDS:
+        value = body.get(field)
+        if not isinstance(value, bool):
+            raise InvalidSettingsResponse('{0} is {1} in the response, expected a boolean'.format(
+                field, 'missing' if field not in body else describe_value(value)))
+        settings[field] = value
+    version = body.get('version')
+    if version is None:
+        settings['version'] = DEFAULT_VERSION
+    else:
+        text = canonical_version(version)
+        if text is None:
+            raise InvalidSettingsResponse('version is {0} in the response, expected a number such as 1.2'.format(
+                describe_value(version)))
+        settings['version'] = float(text)
+    return settings
+
+
+def same_value(field, left, right):
+    """Compare one setting; versions compare by their canonical value."""
+    if field == 'version':
+        return canonical_version(left) == canonical_version(right)
+    return left == right
+
+
+def differing_fields(current, desired):
+    """The fields of ``desired`` whose value differs from ``current``, in a fixed order."""
+    return [field for field in SETTING_FIELDS
+            if field in desired and not same_value(field, current.get(field), desired[field])]
+
+
+def merge_settings(current, desired):
+    """The full settings object: current values overlaid with the desired ones.
+
+    Used as the PATCH body, so that no field is reset by being left out.
+    """
+    merged = dict(current)
+    merged.update(desired)
+    return merged
+
+
+def unconfirmed_fields(sent, reported):
+    """The fields whose value in SendGrid's answer differs from what was sent."""
+    return [field for field in SETTING_FIELDS
+            if field in sent and not same_value(field, sent[field], reported.get(field))]
+
+
+def format_fields(settings, fields):
+    """``require_tls=true, version=1.2``: settings as a user wrote them in YAML."""
+    return ', '.join('{0}={1}'.format(field, json.dumps(settings.get(field))) for field in fields)
+
+
+def reconcile(client, desired, on_behalf_of=None, check_mode=False):
+    """Bring one account's Enforced TLS setting to ``desired``; PATCH only on difference.
+
+    Returns ``{'changed', 'before', 'after', 'differences'}``. In check mode nothing is
+    written and ``after`` is the predicted state. After a PATCH, SendGrid's answer is
+    the after-state (a GET right after an update may lag); if it disagrees with what
+    was sent, SendGridUpdateNotConfirmed is raised rather than reporting a change that
+    did not happen.
+    """
+    before = client.get_enforced_tls(on_behalf_of)
+    differences = differing_fields(before, desired)
+    after = merge_settings(before, desired)
+    if differences and not check_mode:
+        reported = client.update_enforced_tls(after, on_behalf_of)
+        disagreeing = unconfirmed_fields(after, reported)
+        if disagreeing:
+            raise SendGridUpdateNotConfirmed(
+                'SendGrid accepted the update of {account} but reports {reported} where {sent} was sent;'
+                ' the update is not confirmed, so it is not reported as a change. Read the setting again'
+                ' (sendgrid_enforced_tls_info) and check in the SendGrid console whether the account'
+                ' can use these values.'.format(
+                    account=describe_account(on_behalf_of),
+                    reported=format_fields(reported, disagreeing),
+                    sent=format_fields(after, disagreeing),
+                ),
+                account=on_behalf_of, sent=after, reported=reported)
+        after = reported
+    return {'changed': bool(differences), 'before': before, 'after': after, 'differences': differences}

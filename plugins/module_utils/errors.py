@@ -1,0 +1,72 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The exceptions of the SendGrid client, and how an account is named in messages.
+
+Every exception's message is complete and safe to show: it never holds the API key.
+"""
+
+from __future__ import annotations
+
+
+def describe_account(on_behalf_of):
+    """Name the account a request acts on, the way messages and diff headers show it."""
+    if on_behalf_of is None:
+        return 'the parent account'
+    if on_behalf_of.startswith('account-id '):
+        return "customer account '{0}'".format(on_behalf_of[len('account-id '):])
+    return "subuser '{0}'".format(on_behalf_of)
+
+
+class SendGridError(Exception):
+    """Base class: something kept a SendGrid operation from completing.
+
+    ``account`` is the On-Behalf-Of value the operation acted on (None for the
+    parent account, or when the error is not tied to an account).
+    """
+
+    def __init__(self, message, account=None):
+        super(SendGridError, self).__init__(message)
+        self.message = message
+        self.account = account
+
+
+class SendGridConfigError(SendGridError):
+    """The client or an account name is misconfigured. Raised before any request is sent."""
+
+    def __init__(self, message, field=None):
+        super(SendGridConfigError, self).__init__(message)
+        self.field = field
+
+
+class SendGridAPIError(SendGridError):
+    """SendGrid answered with an HTTP error status."""
+
+    def __init__(self, message, account=None, status=None, api_messages=None):
+        super(SendGridAPIError, self).__init__(message, account)
+        self.status = status
+        self.api_messages = api_messages or []
+
+
+class SendGridRetriesExhausted(SendGridAPIError):
+    """A request kept failing (429, 5xx or no connection) until a retry or wait cap was hit."""
+
+    def __init__(self, message, account=None, status=None, api_messages=None, waited=0.0, attempts=0):
+        super(SendGridRetriesExhausted, self).__init__(message, account, status, api_messages)
+        self.waited = waited
+        self.attempts = attempts
+
+
+class SendGridResponseError(SendGridError):
+    """SendGrid answered 2xx, but with a body that cannot be trusted (not JSON, wrong shape)."""
+
+
+class SendGridUpdateNotConfirmed(SendGridError):
+    """SendGrid accepted an update, but its answer shows other values than were sent."""
+
+    def __init__(self, message, account=None, sent=None, reported=None):
+        super(SendGridUpdateNotConfirmed, self).__init__(message, account)
+        self.sent = sent
+        self.reported = reported

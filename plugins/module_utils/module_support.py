@@ -1,0 +1,89 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""What every module of the collection shares: the common options, the client built
+from them, and how the client's exceptions become a failed task.
+
+The options are documented once, in ``plugins/doc_fragments/sendgrid.py``.
+"""
+
+from __future__ import annotations
+
+from ansible.module_utils.basic import env_fallback, missing_required_lib
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils.api import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    SendGridClient,
+    validate_on_behalf_of,
+)
+from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
+    SendGridAPIError,
+    SendGridConfigError,
+)
+
+
+def sendgrid_argument_spec(**module_options):
+    """The common options of every module, plus the module's own."""
+    spec = dict(
+        api_key=dict(type='str', no_log=True, fallback=(env_fallback, ['SENDGRID_API_KEY'])),
+        region=dict(type='str', default='global', choices=['global', 'eu']),
+        api_url=dict(type='str', fallback=(env_fallback, ['SENDGRID_API_URL'])),
+        on_behalf_of=dict(type='str'),
+        timeout=dict(type='float', default=30),
+        validate_certs=dict(type='bool', default=True),
+        max_retries=dict(type='int', default=5),
+        max_retry_wait=dict(type='float', default=60),
+        max_total_wait=dict(type='float', default=300),
+    )
+    spec.update(module_options)
+    return spec
+
+
+def fail_on_error(module, error, **result):
+    """End the task with the message of a client exception (it never holds the key)."""
+    if isinstance(error, SendGridAPIError) and error.status is not None:
+        result.setdefault('status', error.status)
+    module.fail_json(msg=error.message, **result)
+
+
+def checked_on_behalf_of(module):
+    """The on_behalf_of option, refused before any request if it is malformed."""
+    value = module.params['on_behalf_of']
+    if value is None:
+        return None
+    try:
+        return validate_on_behalf_of(value)
+    except SendGridConfigError as error:
+        fail_on_error(module, error)
+
+
+def create_client(module, pool_size=1):
+    """Build the one client of this module run from the common options.
+
+    Fails the task, before any request, when requests is missing or an option is
+    not valid (for example plain http:// to a host that is not loopback).
+    """
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+    params = module.params
+    try:
+        client = SendGridClient(
+            api_key=params['api_key'],
+            region=params['region'],
+            api_url=params['api_url'],
+            timeout=params['timeout'],
+            validate_certs=params['validate_certs'],
+            max_retries=params['max_retries'],
+            max_retry_wait=params['max_retry_wait'],
+            max_total_wait=params['max_total_wait'],
+            pool_size=pool_size,
+        )
+    except SendGridConfigError as error:
+        fail_on_error(module, error)
+    if not params['validate_certs']:
+        module.warn('validate_certs is false: the TLS certificate of {0} is not checked, so the API key could be'
+                    ' sent to an impostor. Use this only with a test endpoint.'.format(client.base_url))
+    return client

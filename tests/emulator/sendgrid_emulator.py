@@ -1,0 +1,663 @@
+#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A stateful emulator of the parts of the SendGrid v3 API this collection uses.
+
+Start it with one command (standard library only, Python 3.9 or newer)::
+
+    python tests/emulator/sendgrid_emulator.py --port 3030 --subusers 20
+
+then point the modules at it with ``api_url: http://127.0.0.1:3030`` (or
+``SENDGRID_API_URL``) and one of its keys (by default ``SG.emulator-full-access``).
+``--help`` lists every option.
+
+The API it serves (HTTP/1.1 with keep-alive, on 127.0.0.1 only):
+
+* ``GET``/``PATCH /v3/user/settings/enforced_tls``: Bearer auth against the
+  configured keys and their scopes (``user.settings.enforced_tls.read`` /
+  ``.update``), ``On-Behalf-Of`` for known subusers and customer accounts
+  (``account-id <id>``), one setting per account, body validation answered with
+  SendGrid-shaped 400 errors (``{"errors": [{"field": ..., "message": ...}]}``).
+* ``GET /v3/subusers``: a bare JSON array; ``limit``, ``offset``, ``username``,
+  ``region`` (all, global, eu) and ``include_region``; scope ``subusers.read``.
+* ``X-RateLimit-Limit``, ``-Remaining`` and ``-Reset`` on every API answer; over
+  the limit, HTTP 429.
+
+Its own control API, under ``/_emulator/`` (no auth, never logged or rate limited):
+
+* ``GET /_emulator/log``: the request log (method, path, query, on-behalf-of,
+  status, fault) and counts by method and path and by account; ``DELETE`` clears it.
+* ``GET /_emulator/state``: every account's setting; ``PATCH`` sets some
+  (``{"parent": {...}, "subusers": {"name": {...}}}``).
+* ``GET``/``PATCH /_emulator/faults``: fault injection (see ``DEFAULT_FAULTS``);
+  ``fail_next`` queues one-shot faults, e.g. ``[{"status": 429, "retry_after": 1}]``.
+* ``POST /_emulator/reset``: the state, faults and log as at start.
+* ``POST /_emulator/shutdown``: stop.
+
+Where the real API's behaviour is unknown, and what the emulator does instead:
+
+* On-Behalf-Of naming an account that is not a subuser of the key's account: the
+  emulator answers 403 ``{"errors": [{"field": "on-behalf-of", "message": ...}]}``.
+  SendGrid's real status and wording for this case are not documented.
+* Error wording: the emulator uses "authorization required" (401), "access
+  forbidden" (403) and "too many requests" (429); SendGrid's exact texts may differ.
+* PATCH with only some fields: the emulator changes only the fields sent (a
+  partial update) and answers with the whole setting. Unknown fields are ignored.
+* Validation: booleans must be JSON booleans and ``version`` a JSON number or
+  numeric string equal to 1.1, 1.2 or 1.3 (SendGrid documents a number enum; how
+  it treats strings is unknown).
+* ``version`` is left out of answers for accounts marked ``legacy`` and, with the
+  ``omit_version`` fault, for every account ("older accounts"). When that happens
+  for real is unknown.
+* Rate limits: one fixed window per API key for all endpoints together (SendGrid
+  documents limits per endpoint); ``X-RateLimit-Reset`` is a whole-second Unix
+  time by default, or seconds from now with ``--reset-style relative``.
+* ``GET /v3/subusers``: ``limit`` defaults to 100 and is capped at 500; the
+  ``username`` filter matches names that start with it. SendGrid's defaults, cap
+  and matching rule are not documented in the material this emulator follows.
+* Regions: EU subusers must be called at api.eu.sendgrid.com for real; the
+  emulator serves every account on its one address and does not check.
+* A subuser marked ``fail_status`` answers every call for it with that status, in
+  SendGrid's error shape: a stand-in for an account SendGrid cannot serve.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import math
+import os
+import random
+import socket
+import sys
+import threading
+import time
+from collections import Counter
+from decimal import Decimal, InvalidOperation
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+ENFORCED_TLS_PATH = '/v3/user/settings/enforced_tls'
+SUBUSERS_PATH = '/v3/subusers'
+CONTROL_PREFIX = '/_emulator/'
+READ_SCOPE = 'user.settings.enforced_tls.read'
+UPDATE_SCOPE = 'user.settings.enforced_tls.update'
+SUBUSERS_SCOPE = 'subusers.read'
+ALL_SCOPES = [READ_SCOPE, UPDATE_SCOPE, SUBUSERS_SCOPE]
+VERSIONS = ('1.1', '1.2', '1.3')
+PARENT = '(parent)'
+DEFAULT_KEY = 'SG.emulator-full-access'
+DEFAULT_SETTINGS = {'require_tls': False, 'require_valid_cert': False, 'version': 1.1}
+# The policy a share of generated subusers already follows (--compliant-share).
+BASELINE_SETTINGS = {'require_tls': True, 'require_valid_cert': True, 'version': 1.2}
+SUBUSERS_DEFAULT_LIMIT = 100
+SUBUSERS_MAX_LIMIT = 500
+
+DEFAULT_FAULTS = {
+    'latency_ms': 0,            # added to every API answer
+    'latency_jitter_ms': 0,     # plus a random 0..jitter
+    'error_rate': 0.0,          # share of API requests answered with one of error_statuses
+    'error_statuses': [500, 502, 503, 504],
+    'drop_rate': 0.0,           # share of API requests whose connection is closed without an answer
+    'drop_after_apply': False,  # drop after a PATCH was applied (the update happened, the answer is lost)
+    'malformed_rate': 0.0,      # share answered 200 with a truncated JSON body
+    'empty_body_rate': 0.0,     # share answered 200 with an empty body
+    'slow_rate': 0.0,           # share whose body arrives slow_ms after the headers
+    'slow_ms': 0,
+    'omit_version': False,      # leave "version" out of every settings answer
+    'ignore_patch': False,      # PATCH answers 200 with the old setting, unchanged
+    'rate_limit': 10000,        # requests per window and key; 0 for no limit
+    'rate_window': 60.0,        # seconds
+    'reset_style': 'epoch',     # X-RateLimit-Reset as Unix time ("epoch") or seconds from now ("relative")
+    'fail_next': [],            # one-shot faults, in order: {"status", "retry_after", "reset", "drop",
+                                # "malformed", "empty", "method", "account"}
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status, message, field=None, headers=None):
+        super(ApiError, self).__init__(message)
+        self.status = status
+        self.body = {'errors': [{'field': field, 'message': message}]}
+        self.headers = headers or {}
+
+
+def canonical_version(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None
+    return '{0:f}'.format(number.normalize())
+
+
+def make_subuser(index, username, settings, region='global', disabled=False, legacy=False, fail_status=None):
+    return {
+        'id': 1000 + index,
+        'username': username,
+        'email': '{0}@example.test'.format(username),
+        'region': region,
+        'disabled': disabled,
+        'legacy': legacy,
+        'fail_status': fail_status,
+        'settings': dict(settings),
+    }
+
+
+def build_config(args):
+    """The initial state: keys, parent account and subusers, from the command line and --config."""
+    config = {'keys': {}, 'parent': {'settings': dict(DEFAULT_SETTINGS), 'legacy': False},
+              'subusers': [], 'faults': copy.deepcopy(DEFAULT_FAULTS)}
+    rng = random.Random(args.seed)
+    for index in range(args.subusers):
+        name = '{0}{1:04d}'.format(args.subuser_prefix, index + 1)
+        compliant = rng.random() < args.compliant_share
+        config['subusers'].append(make_subuser(index, name, BASELINE_SETTINGS if compliant else DEFAULT_SETTINGS))
+    if args.config:
+        with open(args.config) as handle:
+            loaded = json.load(handle)
+        for key, scopes in loaded.get('keys', {}).items():
+            config['keys'][key] = list(scopes)
+        if 'parent' in loaded:
+            config['parent']['settings'].update(loaded['parent'].get('settings', {}))
+            config['parent']['legacy'] = bool(loaded['parent'].get('legacy', False))
+        offset = len(config['subusers'])
+        for index, entry in enumerate(loaded.get('subusers', [])):
+            settings = dict(DEFAULT_SETTINGS)
+            settings.update(entry.get('settings', {}))
+            config['subusers'].append(make_subuser(
+                offset + index, entry['username'], settings, entry.get('region', 'global'),
+                bool(entry.get('disabled', False)), bool(entry.get('legacy', False)), entry.get('fail_status')))
+        config['faults'].update(loaded.get('faults', {}))
+    for spec in args.key or []:
+        key, _sep, scopes = spec.partition(':')
+        config['keys'][key] = [scope for scope in scopes.split(',') if scope] if _sep else list(ALL_SCOPES)
+    if not config['keys']:
+        config['keys'][DEFAULT_KEY] = list(ALL_SCOPES)
+    for name in ('latency_ms', 'latency_jitter_ms', 'error_rate', 'drop_rate', 'malformed_rate', 'empty_body_rate',
+                 'slow_rate', 'slow_ms', 'rate_limit', 'rate_window', 'reset_style'):
+        value = getattr(args, name, None)
+        if value is not None:
+            config['faults'][name] = value
+    if args.omit_version:
+        config['faults']['omit_version'] = True
+    return config
+
+
+class Emulator(object):
+    """The emulator's state; every method is thread-safe."""
+
+    def __init__(self, config, seed=None):
+        self._initial = copy.deepcopy(config)
+        self._lock = threading.Lock()
+        self._rng = random.Random(seed)
+        self._load(config)
+
+    def _load(self, config):
+        config = copy.deepcopy(config)
+        self.keys = config['keys']
+        self.parent = config['parent']
+        self.subusers = {entry['username']: entry for entry in config['subusers']}
+        self.by_id = {str(entry['id']): entry for entry in config['subusers']}
+        self.faults = config['faults']
+        self.log = []
+        self.windows = {}
+
+    def reset(self):
+        with self._lock:
+            self._load(self._initial)
+
+    # -- control API ---------------------------------------------------------
+
+    def snapshot(self):
+        with self._lock:
+            return {
+                'parent': dict(self.parent['settings']),
+                'subusers': {name: dict(entry['settings']) for name, entry in self.subusers.items()},
+            }
+
+    def set_state(self, changes):
+        with self._lock:
+            if 'parent' in changes:
+                self.parent['settings'].update(changes['parent'])
+            for name, settings in changes.get('subusers', {}).items():
+                if name not in self.subusers:
+                    entry = make_subuser(len(self.subusers), name, DEFAULT_SETTINGS)
+                    self.subusers[name] = entry
+                    self.by_id[str(entry['id'])] = entry
+                self.subusers[name]['settings'].update(settings)
+
+    def get_faults(self):
+        with self._lock:
+            return copy.deepcopy(self.faults)
+
+    def set_faults(self, changes):
+        with self._lock:
+            unknown = sorted(set(changes) - set(DEFAULT_FAULTS))
+            if unknown:
+                raise ApiError(400, 'unknown fault settings: {0}'.format(', '.join(unknown)))
+            self.faults.update(changes)
+            return copy.deepcopy(self.faults)
+
+    def log_report(self):
+        with self._lock:
+            entries = list(self.log)
+        counts = Counter('{0} {1}'.format(entry['method'], entry['path']) for entry in entries)
+        by_account = {}
+        for entry in entries:
+            account = entry['on_behalf_of'] or PARENT
+            by_account.setdefault(account, Counter())[entry['method']] += 1
+        return {
+            'requests': entries,
+            'total': len(entries),
+            'counts': dict(counts),
+            'by_account': {account: dict(counter) for account, counter in by_account.items()},
+            'status_counts': dict(Counter(str(entry['status']) for entry in entries)),
+        }
+
+    def clear_log(self):
+        with self._lock:
+            self.log = []
+
+    def record(self, method, path, query, on_behalf_of, status, fault):
+        with self._lock:
+            self.log.append({'seq': len(self.log) + 1, 'time': time.time(), 'method': method, 'path': path,
+                             'query': query, 'on_behalf_of': on_behalf_of, 'status': status, 'fault': fault})
+
+    # -- faults ----------------------------------------------------------------
+
+    def take_fault(self, method, on_behalf_of):
+        """The fault for this request, if any: a queued one-shot first, then the random rates."""
+        with self._lock:
+            faults = self.faults
+            for index, fault in enumerate(faults['fail_next']):
+                if fault.get('method') not in (None, method):
+                    continue
+                if 'account' in fault and fault['account'] != (on_behalf_of or PARENT):
+                    continue
+                del faults['fail_next'][index]
+                return dict(fault)
+            roll = self._rng.random
+            if faults['drop_rate'] and roll() < faults['drop_rate']:
+                return {'drop': True}
+            if faults['error_rate'] and roll() < faults['error_rate']:
+                return {'status': self._rng.choice(faults['error_statuses'])}
+            if faults['malformed_rate'] and roll() < faults['malformed_rate']:
+                return {'malformed': True}
+            if faults['empty_body_rate'] and roll() < faults['empty_body_rate']:
+                return {'empty': True}
+            if faults['slow_rate'] and roll() < faults['slow_rate']:
+                return {'slow_ms': faults['slow_ms']}
+            return None
+
+    def latency(self):
+        with self._lock:
+            base = self.faults['latency_ms']
+            jitter = self.faults['latency_jitter_ms']
+            return (base + (self._rng.random() * jitter if jitter else 0)) / 1000.0
+
+    def rate_limit(self, key):
+        """Count a request against the key's window; returns (headers, over_limit)."""
+        with self._lock:
+            limit = int(self.faults['rate_limit'])
+            window = float(self.faults['rate_window'])
+            style = self.faults['reset_style']
+            now = time.time()
+            reset_at, used = self.windows.get(key, (0, 0))
+            if now >= reset_at:
+                reset_at, used = math.ceil(now + window), 0
+            used += 1
+            self.windows[key] = (reset_at, used)
+        shown_limit = limit if limit > 0 else 1000000
+        headers = {
+            'X-RateLimit-Limit': str(shown_limit),
+            'X-RateLimit-Remaining': str(max(shown_limit - used, 0)),
+            'X-RateLimit-Reset': str(reset_at if style == 'epoch' else max(int(math.ceil(reset_at - now)), 0)),
+        }
+        return headers, limit > 0 and used > limit
+
+    # -- the API ---------------------------------------------------------------
+
+    def authorize(self, authorization):
+        if not authorization or not authorization.startswith('Bearer '):
+            raise ApiError(401, 'authorization required')
+        key = authorization[len('Bearer '):]
+        if key not in self.keys:
+            raise ApiError(401, 'authorization required')
+        return key
+
+    def account(self, on_behalf_of):
+        """The account a request acts on: the parent, or a known subuser or customer account."""
+        if on_behalf_of is None:
+            return PARENT, self.parent
+        if on_behalf_of.startswith('account-id '):
+            entry = self.by_id.get(on_behalf_of[len('account-id '):].strip())
+        else:
+            entry = self.subusers.get(on_behalf_of)
+        if entry is None:
+            raise ApiError(403, 'the on-behalf-of account is not a subuser or customer account of this user',
+                           field='on-behalf-of')
+        if entry.get('fail_status'):
+            raise ApiError(int(entry['fail_status']), 'internal error', field=None)
+        return entry['username'], entry
+
+    def settings_answer(self, entry):
+        with self._lock:
+            answer = dict(entry['settings'])
+            if entry.get('legacy') or self.faults['omit_version']:
+                answer.pop('version', None)
+        return answer
+
+    def get_enforced_tls(self, scopes, on_behalf_of):
+        require_scope(scopes, READ_SCOPE)
+        _name, entry = self.account(on_behalf_of)
+        return 200, self.settings_answer(entry)
+
+    def patch_enforced_tls(self, scopes, on_behalf_of, raw_body):
+        require_scope(scopes, UPDATE_SCOPE)
+        _name, entry = self.account(on_behalf_of)
+        changes = validate_settings_body(raw_body)
+        with self._lock:
+            if not self.faults['ignore_patch']:
+                entry['settings'].update(changes)
+        return 200, self.settings_answer(entry)
+
+    def list_subusers(self, scopes, query):
+        require_scope(scopes, SUBUSERS_SCOPE)
+        limit = query_int(query, 'limit', SUBUSERS_DEFAULT_LIMIT, 1, SUBUSERS_MAX_LIMIT)
+        offset = query_int(query, 'offset', 0, 0, None)
+        username = query.get('username', [None])[0]
+        region = query.get('region', ['all'])[0]
+        if region not in ('all', 'global', 'eu'):
+            raise ApiError(400, 'region must be one of all, global, eu', field='region')
+        include_region = query.get('include_region', ['false'])[0].lower() == 'true'
+        with self._lock:
+            entries = sorted(self.subusers.values(), key=lambda entry: entry['id'])
+        if username:
+            entries = [entry for entry in entries if entry['username'].startswith(username)]
+        if region != 'all':
+            entries = [entry for entry in entries if entry['region'] == region]
+        page = []
+        for entry in entries[offset:offset + limit]:
+            item = {'id': entry['id'], 'username': entry['username'], 'email': entry['email'],
+                    'disabled': entry['disabled']}
+            if include_region:
+                item['region'] = entry['region']
+            page.append(item)
+        return 200, page
+
+
+def require_scope(scopes, scope):
+    if scope not in scopes:
+        raise ApiError(403, 'access forbidden')
+
+
+def query_int(query, name, default, minimum, maximum):
+    values = query.get(name)
+    if not values:
+        return default
+    try:
+        value = int(values[0])
+    except ValueError:
+        raise ApiError(400, '{0} must be an integer'.format(name), field=name)
+    if value < minimum:
+        raise ApiError(400, '{0} must be at least {1}'.format(name, minimum), field=name)
+    return min(value, maximum) if maximum else value
+
+
+def validate_settings_body(raw_body):
+    """The fields of a PATCH body, validated; SendGrid-shaped 400 errors otherwise."""
+    try:
+        body = json.loads(raw_body.decode('utf-8') or 'null')
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, 'invalid JSON in request body')
+    if not isinstance(body, dict):
+        raise ApiError(400, 'request body must be a JSON object')
+    changes = {}
+    errors = []
+    for field in ('require_tls', 'require_valid_cert'):
+        if field in body:
+            if isinstance(body[field], bool):
+                changes[field] = body[field]
+            else:
+                errors.append({'field': field, 'message': '{0} must be a boolean'.format(field)})
+    if 'version' in body:
+        text = canonical_version(body['version'])
+        if text in VERSIONS:
+            changes['version'] = float(text)
+        else:
+            errors.append({'field': 'version', 'message': 'version must be one of 1.1, 1.2, 1.3'})
+    if errors:
+        error = ApiError(400, errors[0]['message'], errors[0]['field'])
+        error.body = {'errors': errors}
+        raise error
+    return changes
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+    server_version = 'SendGridEmulator/1.0'
+    emulator = None  # set by make_server
+    verbose = False
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        if self.verbose:
+            sys.stderr.write('emulator: {0} {1}\n'.format(self.command, self.path.split('?')[0]))
+
+    def do_GET(self):
+        self.dispatch()
+
+    def do_PATCH(self):
+        self.dispatch()
+
+    def do_POST(self):
+        self.dispatch()
+
+    def do_PUT(self):
+        self.dispatch()
+
+    def do_DELETE(self):
+        self.dispatch()
+
+    def read_body(self):
+        length = int(self.headers.get('Content-Length') or 0)
+        return self.rfile.read(length) if length > 0 else b''
+
+    def send_json(self, status, body, headers=None, slow_ms=0, raw=None):
+        payload = raw if raw is not None else json.dumps(body).encode('utf-8')
+        self.send_response(status)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(payload)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if slow_ms and payload:
+            self.wfile.write(payload[:1])
+            self.wfile.flush()
+            time.sleep(slow_ms / 1000.0)
+            payload = payload[1:]
+        self.wfile.write(payload)
+
+    def drop_connection(self):
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def dispatch(self):
+        parts = urlsplit(self.path)
+        body = self.read_body()
+        if parts.path.startswith(CONTROL_PREFIX):
+            self.control(parts.path[len(CONTROL_PREFIX):].strip('/'), body)
+        else:
+            self.api(parts.path, parse_qs(parts.query), body)
+
+    def control(self, name, body):
+        emulator = self.emulator
+        try:
+            payload = json.loads(body.decode('utf-8')) if body else {}
+            if name == 'log' and self.command == 'GET':
+                return self.send_json(200, emulator.log_report())
+            if name == 'log' and self.command == 'DELETE':
+                emulator.clear_log()
+                return self.send_json(200, {'cleared': True})
+            if name == 'state' and self.command == 'GET':
+                return self.send_json(200, emulator.snapshot())
+            if name == 'state' and self.command in ('PATCH', 'PUT', 'POST'):
+                emulator.set_state(payload)
+                return self.send_json(200, emulator.snapshot())
+            if name == 'faults' and self.command == 'GET':
+                return self.send_json(200, emulator.get_faults())
+            if name == 'faults' and self.command in ('PATCH', 'PUT', 'POST'):
+                return self.send_json(200, emulator.set_faults(payload))
+            if name == 'reset' and self.command == 'POST':
+                emulator.reset()
+                return self.send_json(200, {'reset': True})
+            if name == 'shutdown' and self.command == 'POST':
+                self.send_json(200, {'stopping': True})
+                threading.Thread(target=self.server.shutdown, daemon=True).start()
+                return None
+            return self.send_json(404, {'errors': [{'field': None, 'message': 'unknown control endpoint'}]})
+        except ApiError as error:
+            return self.send_json(error.status, error.body)
+        except ValueError as error:
+            return self.send_json(400, {'errors': [{'field': None, 'message': str(error)}]})
+
+    def api(self, path, query, body):
+        emulator = self.emulator
+        method = self.command
+        on_behalf_of = self.headers.get('On-Behalf-Of')
+        delay = emulator.latency()
+        if delay:
+            time.sleep(delay)
+        status, answer, headers, fault_name = 500, None, {}, None
+        fault = emulator.take_fault(method, on_behalf_of)
+        try:
+            key = emulator.authorize(self.headers.get('Authorization'))
+            headers, over_limit = emulator.rate_limit(key)
+            if fault and fault.get('drop') and not emulator.get_faults()['drop_after_apply']:
+                emulator.record(method, path, query_text(query), on_behalf_of, None, 'drop')
+                return self.drop_connection()
+            if fault and fault.get('status'):
+                fault_name = 'status {0}'.format(fault['status'])
+                fault_headers = {}
+                if fault.get('retry_after') is not None:
+                    fault_headers['Retry-After'] = str(fault['retry_after'])
+                if fault.get('reset') is not None:
+                    fault_headers['X-RateLimit-Remaining'] = '0'
+                    fault_headers['X-RateLimit-Reset'] = str(int(math.ceil(time.time() + fault['reset'])))
+                message = 'too many requests' if fault['status'] == 429 else 'internal error'
+                raise ApiError(int(fault['status']), message, headers=fault_headers)
+            if over_limit:
+                raise ApiError(429, 'too many requests')
+            scopes = emulator.keys[key]
+            if path == ENFORCED_TLS_PATH and method == 'GET':
+                status, answer = emulator.get_enforced_tls(scopes, on_behalf_of)
+            elif path == ENFORCED_TLS_PATH and method == 'PATCH':
+                status, answer = emulator.patch_enforced_tls(scopes, on_behalf_of, body)
+            elif path == SUBUSERS_PATH and method == 'GET':
+                status, answer = emulator.list_subusers(scopes, query)
+            elif path in (ENFORCED_TLS_PATH, SUBUSERS_PATH):
+                raise ApiError(405, 'method not allowed')
+            else:
+                raise ApiError(404, 'resource not found')
+        except ApiError as error:
+            status, answer = error.status, error.body
+            headers = dict(headers, **error.headers)
+        if fault and fault.get('drop'):
+            emulator.record(method, path, query_text(query), on_behalf_of, status, 'drop after apply')
+            return self.drop_connection()
+        raw = None
+        if fault and fault.get('malformed') and status == 200:
+            raw, fault_name = json.dumps(answer).encode('utf-8')[:-3], 'malformed'
+        if fault and fault.get('empty') and status == 200:
+            raw, fault_name = b'', 'empty body'
+        slow_ms = fault.get('slow_ms', 0) if fault else 0
+        if slow_ms:
+            fault_name = 'slow {0} ms'.format(slow_ms)
+        emulator.record(method, path, query_text(query), on_behalf_of, status, fault_name)
+        return self.send_json(status, answer, headers, slow_ms=slow_ms, raw=raw)
+
+
+def query_text(query):
+    return '&'.join('{0}={1}'.format(name, value) for name, values in sorted(query.items()) for value in values)
+
+
+def make_server(emulator, host='127.0.0.1', port=0, verbose=False):
+    handler = type('BoundHandler', (Handler,), {'emulator': emulator, 'verbose': verbose})
+    server_class = ThreadingHTTPServer
+    if ':' in host:
+        server_class = type('IPv6ThreadingHTTPServer', (ThreadingHTTPServer,), {'address_family': socket.AF_INET6})
+    server = server_class((host, port), handler)
+    server.daemon_threads = True
+    return server
+
+
+def write_port_file(path, port):
+    temporary = '{0}.tmp'.format(path)
+    with open(temporary, 'w') as handle:
+        handle.write('{0}\n'.format(port))
+    os.replace(temporary, path)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='A stateful emulator of the SendGrid Enforced TLS and subusers API.')
+    parser.add_argument('--host', default='127.0.0.1', help='address to listen on (default 127.0.0.1)')
+    parser.add_argument('--port', type=int, default=3030, help='port to listen on; 0 picks a free one (default 3030)')
+    parser.add_argument('--port-file', help='write the port to this file once listening')
+    parser.add_argument('--config', help='JSON file with "keys", "parent", "subusers" and "faults"')
+    parser.add_argument('--key', action='append', metavar='KEY[:SCOPE,...]',
+                        help='an API key it accepts, with its scopes (all scopes if none are given); repeatable.'
+                             ' Default: {0}'.format(DEFAULT_KEY))
+    parser.add_argument('--subusers', type=int, default=0, help='generate this many subusers')
+    parser.add_argument('--subuser-prefix', default='subuser-', help='name prefix of generated subusers')
+    parser.add_argument('--compliant-share', type=float, default=0.0,
+                        help='share of generated subusers that already have TLS required, valid cert, TLS 1.2')
+    parser.add_argument('--seed', type=int, default=1, help='seed of the random choices (default 1)')
+    parser.add_argument('--latency-ms', dest='latency_ms', type=float, help='fixed latency of every API answer')
+    parser.add_argument('--latency-jitter-ms', dest='latency_jitter_ms', type=float, help='added random latency')
+    parser.add_argument('--error-rate', dest='error_rate', type=float, help='share of answers that are 5xx')
+    parser.add_argument('--drop-rate', dest='drop_rate', type=float, help='share of connections dropped')
+    parser.add_argument('--malformed-rate', dest='malformed_rate', type=float, help='share of malformed JSON answers')
+    parser.add_argument('--empty-body-rate', dest='empty_body_rate', type=float, help='share of empty 200 answers')
+    parser.add_argument('--slow-rate', dest='slow_rate', type=float, help='share of slow answers')
+    parser.add_argument('--slow-ms', dest='slow_ms', type=float, help='how slow a slow answer is')
+    parser.add_argument('--omit-version', action='store_true', help='leave "version" out of every answer')
+    parser.add_argument('--rate-limit', dest='rate_limit', type=int, help='requests per window and key (0: none)')
+    parser.add_argument('--rate-window', dest='rate_window', type=float, help='rate-limit window in seconds')
+    parser.add_argument('--reset-style', dest='reset_style', choices=['epoch', 'relative'],
+                        help='X-RateLimit-Reset as Unix time or seconds from now')
+    parser.add_argument('--verbose', action='store_true', help='print each request (never its headers)')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.host not in ('127.0.0.1', 'localhost', '::1'):
+        sys.exit('the emulator only listens on a loopback address')
+    emulator = Emulator(build_config(args), seed=args.seed)
+    server = make_server(emulator, args.host, args.port, args.verbose)
+    port = server.server_address[1]
+    if args.port_file:
+        write_port_file(args.port_file, port)
+    # The keys themselves are never printed: this output may end up in a CI log.
+    print('SendGrid emulator listening on http://{0}:{1} ({2} key(s), {3} subuser(s))'.format(
+        args.host if ':' not in args.host else '[{0}]'.format(args.host), port, len(emulator.keys),
+        len(emulator.subusers)), flush=True)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == '__main__':
+    main()

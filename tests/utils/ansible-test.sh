@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Run ansible-test on this checkout.
+#
+# ansible-test needs the collection at ansible_collections/<namespace>/<name>/, so this copies the
+# checkout (without development leftovers) into such a tree under $COLLECTION_BUILD_ROOT and runs
+# ansible-test there, with the arguments given. It also puts the offline get-pip stand-in where
+# ansible-test looks for its pip bootstrap script.
+#
+#   tests/utils/ansible-test.sh sanity --venv
+#   tests/utils/ansible-test.sh units --local
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+build_root=${COLLECTION_BUILD_ROOT:-${TMPDIR:-/tmp}/mailops-sendgrid-ansible-test}
+collection_dir="$build_root/ansible_collections/mailops/sendgrid"
+python=${PYTHON:-python3}
+ansible_test=${ANSIBLE_TEST:-ansible-test}
+
+# The pip bootstrap script ansible-test asks for is named after the pip version it pins.
+pip_version=$("$python" - <<'PY'
+import re, ansible_test, os
+source = open(os.path.join(os.path.dirname(ansible_test.__file__), '_internal', 'python_requirements.py')).read()
+print(re.search(r"pip='([0-9.]+)'", source).group(1))
+PY
+)
+cache_dir="$HOME/.ansible/test/cache"
+mkdir -p "$cache_dir"
+cp "$repo_root/tests/utils/get_pip_standin.py" "$cache_dir/get_pip_${pip_version//./_}.py"
+
+rm -rf "$collection_dir"
+mkdir -p "$collection_dir"
+tar -C "$repo_root" -cf - \
+    --exclude=./.git --exclude=./.venv --exclude=./.ansible --exclude=./build --exclude=./tests/output \
+    --exclude='__pycache__' --exclude='.pytest_cache' --exclude='*.tar.gz' . \
+  | tar -C "$collection_dir" -xf -
+
+cd "$collection_dir"
+status=0
+"$ansible_test" "$@" || status=$?
+# Keep the results (junit, coverage, logs) where a developer looks for them.
+if [ -d tests/output ]; then
+  mkdir -p "$repo_root/tests/output"
+  cp -r tests/output/. "$repo_root/tests/output/" 2>/dev/null || true
+fi
+exit "$status"
