@@ -25,6 +25,7 @@ Waiting rules, per request:
 from __future__ import annotations
 
 import ipaddress
+import math
 import json
 import random
 import threading
@@ -177,7 +178,7 @@ def validate_api_key(api_key):
 
 
 def check_positive(name, value, allow_zero=False):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
         raise SendGridConfigError('{0} must be a number; got {1!r}'.format(name, value), field=name)
     if value < 0 or (value == 0 and not allow_zero):
         raise SendGridConfigError('{0} must be {1}; got {2!r}'.format(
@@ -194,7 +195,7 @@ def parse_rate_limit_reset(value, now):
         number = float(value)
     except (TypeError, ValueError):
         return None
-    if number != number:
+    if math.isnan(number) or math.isinf(number):
         return None
     if number > EPOCH_THRESHOLD:
         return max(number - now, 0.0) + RESET_MARGIN

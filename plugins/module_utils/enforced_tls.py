@@ -54,9 +54,10 @@ def canonical_version(value):
 
 
 def describe_value(value):
-    """Show a value with its YAML-ish type, for error messages."""
+    """Show a value the way it is written in YAML, with its type, for error messages."""
     type_names = {bool: 'boolean', int: 'integer', float: 'float', str: 'string'}
-    return '{0!r} ({1})'.format(value, type_names.get(type(value), type(value).__name__))
+    shown = json.dumps(value) if isinstance(value, bool) or value is None else repr(value)
+    return '{0} ({1})'.format(shown, type_names.get(type(value), type(value).__name__))
 
 
 def parse_version(value, field='version'):

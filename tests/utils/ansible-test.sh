@@ -11,7 +11,9 @@
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-build_root=${COLLECTION_BUILD_ROOT:-${TMPDIR:-/tmp}/mailops-sendgrid-ansible-test}
+# A tree of its own per run, so that runs side by side do not trample each other.
+build_root=${COLLECTION_BUILD_ROOT:-$(mktemp -d "${TMPDIR:-/tmp}/mailops-sendgrid-test.XXXXXX")}
+[ -n "${COLLECTION_BUILD_ROOT:-}" ] || trap 'rm -rf "$build_root"' EXIT
 collection_dir="$build_root/ansible_collections/mailops/sendgrid"
 python=${PYTHON:-python3}
 ansible_test=${ANSIBLE_TEST:-ansible-test}

@@ -1,0 +1,63 @@
+# mailops.sendgrid: one command per job.
+#   make demo   the emulator, an audit that shows drift, the fix, a clean second audit
+#   make test   every quality gate: sanity, units, integration, ansible-lint, changelog lint
+# Both set up everything they need in .venv on a fresh machine.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+# The toolchain runs on Python 3.13 (ansible-core 2.21). Every other installed Python 3.9+
+# is linked into .venv/pythons, so ansible-test also checks the modules on those.
+PYTHON ?= $(shell ls -d $(HOME)/.pyenv/versions/3.13*/bin/python3.13 /usr/bin/python3.13 /usr/local/bin/python3.13 2>/dev/null | tail -n 1)
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+export PATH := $(BIN):$(CURDIR)/$(VENV)/pythons:$(PATH)
+export ANSIBLE_TEST = $(BIN)/ansible-test
+ANSIBLE_TEST_SH := tests/utils/ansible-test.sh
+STAMP := $(VENV)/.installed
+
+.PHONY: help venv test sanity units integration lint changelog-lint demo emulator clean
+
+help:
+	@echo "make demo    run the example against the emulator (audit, enforce, audit)"
+	@echo "make test    run every test: sanity, units, integration, ansible-lint, changelog lint"
+	@echo "make emulator  start the SendGrid emulator on 127.0.0.1:3030 (Ctrl-C stops it)"
+
+$(STAMP): tests/requirements.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.13 is needed (python3.13 on PATH or pyenv)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q --upgrade pip
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r tests/requirements.txt
+	tests/utils/link-pythons.sh $(VENV)/pythons
+	touch $@
+
+venv: $(STAMP)
+
+test: $(STAMP)
+	$(MAKE) --no-print-directory sanity units integration lint changelog-lint
+	@echo "make test: all quality gates passed"
+
+sanity: $(STAMP)
+	PYTHON=$(BIN)/python $(ANSIBLE_TEST_SH) sanity --venv --color no
+
+units: $(STAMP)
+	PYTHON=$(BIN)/python $(ANSIBLE_TEST_SH) units --local --python 3.13 --color no
+
+integration: $(STAMP)
+	PYTHON=$(BIN)/python $(ANSIBLE_TEST_SH) integration --local --python 3.13 --color no
+
+lint: $(STAMP)
+	$(BIN)/ansible-lint --profile production
+
+changelog-lint: $(STAMP)
+	$(BIN)/antsibull-changelog lint
+
+demo: $(STAMP)
+	tests/utils/demo.sh
+
+emulator:
+	python3 tests/emulator/sendgrid_emulator.py --port 3030 --subusers 10
+
+clean:
+	rm -rf $(VENV) tests/output

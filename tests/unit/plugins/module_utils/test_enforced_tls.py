@@ -1,0 +1,343 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils.enforced_tls import (
+    DEFAULT_VERSION,
+    InvalidSettingsResponse,
+    SettingsError,
+    canonical_version,
+    differing_fields,
+    merge_settings,
+    normalize_settings,
+    parse_desired_settings,
+    parse_version,
+    reconcile,
+    unconfirmed_fields,
+)
+from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import SendGridUpdateNotConfirmed
+
+
+def full(require_tls=False, require_valid_cert=False, version=1.1):
+    return {'require_tls': require_tls, 'require_valid_cert': require_valid_cert, 'version': version}
+
+
+# ---------------------------------------------------------------------------
+# canonical_version / parse_version
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize('value, expected', [
+    (1.1, '1.1'),
+    ('1.1', '1.1'),
+    (1.10, '1.1'),
+    ('1.10', '1.1'),
+    ('1.2', '1.2'),
+    (' 1.2 ', '1.2'),
+    (1.3, '1.3'),
+    ('1.30', '1.3'),
+    (1, '1'),
+    ('1.0', '1'),
+    ('2', '2'),
+])
+def test_canonical_version(value, expected):
+    assert canonical_version(value) == expected
+
+
+@pytest.mark.parametrize('value', [True, False, None, 'abc', '', '1.2.3', [1.2], {'v': 1.2},
+                                   float('nan'), float('inf'), float('-inf'), 'nan', 'inf', 'Infinity', 'sNaN'])
+def test_canonical_version_refuses_non_numbers(value):
+    assert canonical_version(value) is None
+
+
+@pytest.mark.parametrize('value, expected', [
+    (1.1, 1.1),
+    ('1.1', 1.1),
+    (1.10, 1.1),
+    ('1.10', 1.1),
+    (1.2, 1.2),
+    ('1.2', 1.2),
+    (1.3, 1.3),
+    ('1.3', 1.3),
+])
+def test_parse_version_accepts(value, expected):
+    result = parse_version(value)
+    assert result == expected
+    assert isinstance(result, float)
+
+
+@pytest.mark.parametrize('value, shown', [
+    (1.0, '1.0 (float)'),
+    ('1.0', "'1.0' (string)"),
+    (1.4, '1.4 (float)'),
+    ('1.4', "'1.4' (string)"),
+    (1, '1 (integer)'),
+    ('abc', "'abc' (string)"),
+    (True, 'true (boolean)'),
+    (False, 'false (boolean)'),
+    (None, 'null (NoneType)'),
+    (float('nan'), 'nan (float)'),
+    (float('inf'), 'inf (float)'),
+    ('nan', "'nan' (string)"),
+    ('inf', "'inf' (string)"),
+    ([1.2], '[1.2] (list)'),
+])
+def test_parse_version_refuses_with_message(value, shown):
+    with pytest.raises(SettingsError) as excinfo:
+        parse_version(value)
+    message = str(excinfo.value)
+    assert message == 'version must be one of 1.1, 1.2, 1.3; got {0}'.format(shown)
+
+
+def test_parse_version_names_the_given_field():
+    with pytest.raises(SettingsError, match=r'^settings\.version must be one of 1\.1, 1\.2, 1\.3; got 1\.5'):
+        parse_version(1.5, field='settings.version')
+
+
+def test_settings_error_is_a_value_error():
+    assert issubclass(SettingsError, ValueError)
+    assert issubclass(InvalidSettingsResponse, ValueError)
+
+
+# ---------------------------------------------------------------------------
+# parse_desired_settings
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize('params, expected', [
+    ({'require_tls': True}, {'require_tls': True}),
+    ({'require_tls': False, 'require_valid_cert': None, 'version': None}, {'require_tls': False}),
+    ({'require_valid_cert': True}, {'require_valid_cert': True}),
+    ({'version': '1.2'}, {'version': 1.2}),
+    ({'version': 1.10}, {'version': 1.1}),
+    ({'require_tls': True, 'require_valid_cert': False, 'version': 1.3},
+     {'require_tls': True, 'require_valid_cert': False, 'version': 1.3}),
+    # Options of other modules are ignored.
+    ({'require_tls': True, 'api_key': 'x', 'on_behalf_of': 'sub'}, {'require_tls': True}),
+])
+def test_parse_desired_settings_only_given_fields(params, expected):
+    assert parse_desired_settings(params) == expected
+
+
+@pytest.mark.parametrize('params, message', [
+    ({'require_tls': 'yes'}, "require_tls must be a boolean (true or false); got 'yes' (string)"),
+    ({'require_tls': 1}, 'require_tls must be a boolean (true or false); got 1 (integer)'),
+    ({'require_valid_cert': 'true'}, "require_valid_cert must be a boolean (true or false); got 'true' (string)"),
+    ({'require_tls': True, 'version': 1.0}, 'version must be one of 1.1, 1.2, 1.3; got 1.0 (float)'),
+    ({'version': True}, 'version must be one of 1.1, 1.2, 1.3; got true (boolean)'),
+])
+def test_parse_desired_settings_wrong_types(params, message):
+    with pytest.raises(SettingsError) as excinfo:
+        parse_desired_settings(params)
+    assert str(excinfo.value) == message
+
+
+@pytest.mark.parametrize('params', [{}, {'require_tls': None, 'require_valid_cert': None, 'version': None}])
+def test_parse_desired_settings_none_given(params):
+    with pytest.raises(SettingsError) as excinfo:
+        parse_desired_settings(params)
+    assert str(excinfo.value) == 'give at least one of require_tls, require_valid_cert, version'
+
+
+def test_parse_desired_settings_field_prefix():
+    with pytest.raises(SettingsError) as excinfo:
+        parse_desired_settings({'require_tls': 'no'}, field_prefix='accounts[0].')
+    assert str(excinfo.value).startswith('accounts[0].require_tls must be a boolean')
+
+    with pytest.raises(SettingsError) as excinfo:
+        parse_desired_settings({'version': '9'}, field_prefix='accounts[0].')
+    assert str(excinfo.value).startswith('accounts[0].version must be one of 1.1, 1.2, 1.3')
+
+    with pytest.raises(SettingsError) as excinfo:
+        parse_desired_settings({}, field_prefix='accounts[0].')
+    assert str(excinfo.value) == ('give at least one of accounts[0].require_tls, accounts[0].require_valid_cert,'
+                                  ' accounts[0].version')
+
+    # The prefix only changes messages, not the keys of the result.
+    assert parse_desired_settings({'version': '1.3'}, field_prefix='x.') == {'version': 1.3}
+
+
+# ---------------------------------------------------------------------------
+# normalize_settings
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize('body, expected', [
+    ({'require_tls': True, 'require_valid_cert': False, 'version': 1.2}, full(True, False, 1.2)),
+    ({'require_tls': True, 'require_valid_cert': True, 'version': '1.3'}, full(True, True, 1.3)),
+    ({'require_tls': False, 'require_valid_cert': False, 'version': '1.10'}, full(False, False, 1.1)),
+    ({'require_tls': False, 'require_valid_cert': True}, full(False, True, 1.1)),
+    ({'require_tls': False, 'require_valid_cert': True, 'version': None}, full(False, True, 1.1)),
+    # Unknown extra fields are dropped.
+    ({'require_tls': True, 'require_valid_cert': True, 'version': 1.2, 'extra': 'x'}, full(True, True, 1.2)),
+])
+def test_normalize_settings(body, expected):
+    result = normalize_settings(body)
+    assert result == expected
+    assert isinstance(result['version'], float)
+
+
+def test_normalize_settings_missing_version_is_the_documented_default():
+    assert DEFAULT_VERSION == 1.1
+    assert normalize_settings({'require_tls': True, 'require_valid_cert': True})['version'] == 1.1
+
+
+@pytest.mark.parametrize('body, message', [
+    ({'require_valid_cert': True, 'version': 1.2}, 'require_tls is missing in the response, expected a boolean'),
+    ({'require_tls': True, 'version': 1.2}, 'require_valid_cert is missing in the response, expected a boolean'),
+    ({'require_tls': 'true', 'require_valid_cert': True},
+     "require_tls is 'true' (string) in the response, expected a boolean"),
+    ({'require_tls': True, 'require_valid_cert': 1},
+     'require_valid_cert is 1 (integer) in the response, expected a boolean'),
+    ({'require_tls': None, 'require_valid_cert': True},
+     'require_tls is null (NoneType) in the response, expected a boolean'),
+    ({'require_tls': True, 'require_valid_cert': True, 'version': 'TLSv1.2'},
+     "version is 'TLSv1.2' (string) in the response, expected a number such as 1.2"),
+    ({'require_tls': True, 'require_valid_cert': True, 'version': True},
+     'version is true (boolean) in the response, expected a number such as 1.2'),
+    ([], 'expected a JSON object with require_tls and require_valid_cert, got list'),
+    ('ok', "expected a JSON object with require_tls and require_valid_cert, got 'ok' (string)"),
+    (None, 'expected a JSON object with require_tls and require_valid_cert, got null (NoneType)'),
+    (3, 'expected a JSON object with require_tls and require_valid_cert, got 3 (integer)'),
+])
+def test_normalize_settings_refuses(body, message):
+    with pytest.raises(InvalidSettingsResponse) as excinfo:
+        normalize_settings(body)
+    assert str(excinfo.value) == message
+
+
+# ---------------------------------------------------------------------------
+# differing_fields / merge_settings / unconfirmed_fields
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize('current, desired, expected', [
+    (full(), {'require_tls': False}, []),
+    (full(), {'require_tls': True}, ['require_tls']),
+    (full(), {'version': 1.1}, []),
+    (full(version=1.2), {'version': '1.2'}, []),
+    (full(version='1.20'), {'version': 1.2}, []),
+    (full(version=1.2), {'version': 1.3}, ['version']),
+    # Fixed order, whatever the order of desired.
+    (full(), {'version': 1.3, 'require_valid_cert': True, 'require_tls': True},
+     ['require_tls', 'require_valid_cert', 'version']),
+    (full(True, True, 1.2), {'require_valid_cert': True, 'version': 1.3}, ['version']),
+])
+def test_differing_fields(current, desired, expected):
+    assert differing_fields(current, desired) == expected
+
+
+def test_merge_settings_gives_the_full_body_and_resets_nothing():
+    current = full(True, True, 1.2)
+    merged = merge_settings(current, {'version': 1.3})
+    assert merged == {'require_tls': True, 'require_valid_cert': True, 'version': 1.3}
+    assert current == full(True, True, 1.2), 'the current settings were modified'
+
+    assert merge_settings(full(True, False, 1.3), {'require_valid_cert': True}) == full(True, True, 1.3)
+    assert merge_settings(full(), {}) == full()
+
+
+@pytest.mark.parametrize('sent, reported, expected', [
+    (full(True, True, 1.2), full(True, True, 1.2), []),
+    (full(True, True, 1.2), full(True, True, '1.20'), []),
+    (full(True, True, 1.3), full(True, True, 1.2), ['version']),
+    (full(True, True, 1.2), full(False, True, 1.1), ['require_tls', 'version']),
+    (full(True, True, 1.2), {}, ['require_tls', 'require_valid_cert', 'version']),
+    ({'require_tls': True}, full(True, False, 1.1), []),
+])
+def test_unconfirmed_fields(sent, reported, expected):
+    assert unconfirmed_fields(sent, reported) == expected
+
+
+# ---------------------------------------------------------------------------
+# reconcile
+# ---------------------------------------------------------------------------
+
+class FakeClient(object):
+    """Stands in for SendGridClient: a current setting, and what a PATCH answers."""
+
+    def __init__(self, current, patch_answer=None):
+        self.current = current
+        self.patch_answer = patch_answer
+        self.calls = []
+
+    def get_enforced_tls(self, on_behalf_of=None):
+        self.calls.append(('GET', on_behalf_of))
+        return dict(self.current)
+
+    def update_enforced_tls(self, settings, on_behalf_of=None):
+        self.calls.append(('PATCH', on_behalf_of, dict(settings)))
+        if self.patch_answer is not None:
+            return dict(self.patch_answer)
+        self.current = dict(settings)
+        return dict(settings)
+
+
+def test_reconcile_unchanged_sends_no_patch():
+    client = FakeClient(full(True, True, 1.2))
+    outcome = reconcile(client, parse_desired_settings({'require_tls': True, 'version': '1.2'}), on_behalf_of='sub')
+    assert outcome == {'changed': False, 'before': full(True, True, 1.2), 'after': full(True, True, 1.2),
+                       'differences': []}
+    assert client.calls == [('GET', 'sub')]
+
+
+def test_reconcile_changed_patches_the_full_merged_object():
+    client = FakeClient(full(False, True, 1.3))
+    outcome = reconcile(client, {'require_tls': True}, on_behalf_of=None)
+    assert outcome['changed'] is True
+    assert outcome['differences'] == ['require_tls']
+    assert outcome['before'] == full(False, True, 1.3)
+    assert outcome['after'] == full(True, True, 1.3)
+    # The body holds every field: those not asked for keep their current value.
+    assert client.calls == [('GET', None), ('PATCH', None, full(True, True, 1.3))]
+
+
+def test_reconcile_after_state_is_the_patch_answer():
+    # SendGrid agrees on every field sent, but writes the version as text: the answer is the after-state.
+    answer = {'require_tls': True, 'require_valid_cert': False, 'version': '1.20'}
+    client = FakeClient(full(False, False, 1.1), patch_answer=answer)
+    outcome = reconcile(client, {'require_tls': True, 'version': 1.2}, on_behalf_of='account-id 42')
+    assert outcome['changed'] is True
+    assert outcome['after'] == answer
+    assert outcome['after'] is not client.calls[1][2]
+    assert client.calls[1] == ('PATCH', 'account-id 42', full(True, False, 1.2))
+
+
+def test_reconcile_check_mode_sends_no_patch_and_predicts():
+    client = FakeClient(full(False, False, 1.1))
+    outcome = reconcile(client, {'require_valid_cert': True, 'version': 1.3}, on_behalf_of='sub', check_mode=True)
+    assert outcome == {'changed': True, 'before': full(False, False, 1.1), 'after': full(False, True, 1.3),
+                       'differences': ['require_valid_cert', 'version']}
+    assert client.calls == [('GET', 'sub')]
+
+
+def test_reconcile_check_mode_unchanged():
+    client = FakeClient(full(True, False, 1.2))
+    outcome = reconcile(client, {'require_tls': True}, check_mode=True)
+    assert outcome['changed'] is False
+    assert outcome['after'] == full(True, False, 1.2)
+    assert client.calls == [('GET', None)]
+
+
+@pytest.mark.parametrize('on_behalf_of, account', [
+    (None, 'the parent account'),
+    ('marketing', "subuser 'marketing'"),
+    ('account-id 42', "customer account '42'"),
+])
+def test_reconcile_disagreeing_answer_is_not_a_change(on_behalf_of, account):
+    client = FakeClient(full(False, False, 1.1), patch_answer=full(True, False, 1.2))
+    with pytest.raises(SendGridUpdateNotConfirmed) as excinfo:
+        reconcile(client, {'require_tls': True, 'require_valid_cert': True, 'version': 1.3}, on_behalf_of=on_behalf_of)
+    error = excinfo.value
+    message = str(error)
+    assert error.message == message
+    assert message.startswith('SendGrid accepted the update of {0} but reports'.format(account))
+    assert 'reports require_valid_cert=false, version=1.2 where require_valid_cert=true, version=1.3 was sent' in message
+    # require_tls was confirmed, so it is not named.
+    assert 'require_tls' not in message
+    assert 'not reported as a change' in message
+    assert error.account == on_behalf_of
+    assert error.sent == full(True, True, 1.3)
+    assert error.reported == full(True, False, 1.2)
+    assert [call[0] for call in client.calls] == ['GET', 'PATCH']

@@ -1,0 +1,110 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Running a module's main() in-process, the way community.hrobot's unit tests do.
+
+Module arguments go in through ``patch_module_args`` (or ``basic._ANSIBLE_ARGS`` on
+older ansible-core); ``exit_json``/``fail_json`` raise, so the result can be examined
+before Ansible masks no_log values in it; the client's requests session is a fake.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+
+from ansible.module_utils import basic
+from ansible.module_utils.common.text.converters import to_bytes
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils import api
+from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import FakeResponse
+
+try:
+    from ansible.module_utils.testing import patch_module_args as _patch_module_args
+except ImportError:  # ansible-core before 2.19
+    _patch_module_args = None
+
+
+@contextlib.contextmanager
+def set_module_args(args):
+    """Expose ``args`` to the AnsibleModule created within this context."""
+    if _patch_module_args is not None:
+        with _patch_module_args(args):
+            yield
+        return
+    previous = basic._ANSIBLE_ARGS
+    basic._ANSIBLE_ARGS = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
+    try:
+        yield
+    finally:
+        basic._ANSIBLE_ARGS = previous
+
+
+class ModuleExit(Exception):
+    """exit_json or fail_json was called; ``result`` holds what it was given."""
+
+    def __init__(self, result):
+        super(ModuleExit, self).__init__(result)
+        self.result = result
+
+
+def _exit_json(self, **kwargs):
+    kwargs.setdefault('changed', False)
+    raise ModuleExit(kwargs)
+
+
+def _fail_json(self, msg, **kwargs):
+    kwargs.pop('exception', None)
+    kwargs['failed'] = True
+    kwargs['msg'] = msg
+    raise ModuleExit(kwargs)
+
+
+def patch_session(monkeypatch, session):
+    """Make every SendGridClient built from now on use ``session``.
+
+    The pool sizes the clients asked for are recorded in ``session.pool_sizes``.
+    """
+    pool_sizes = session.pool_sizes = []
+
+    def new_session(pool_size):
+        pool_sizes.append(pool_size)
+        return session
+
+    monkeypatch.setattr(api.SendGridClient, '_new_session', staticmethod(new_session))
+
+
+def run_module(monkeypatch, main, args, session):
+    """Run ``main()`` with ``args`` against ``session``; returns the result dict (``failed`` set on failure)."""
+    patch_session(monkeypatch, session)
+    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', _exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', _fail_json)
+    with set_module_args(args):
+        try:
+            main()
+        except ModuleExit as exit_:
+            return exit_.result
+    raise AssertionError('the module returned without calling exit_json or fail_json')
+
+
+class FakeAccount(object):
+    """One SendGrid account's Enforced TLS setting: GET returns it, PATCH updates it.
+
+    Use as ``FakeSession(forever=lambda: account)``.
+    """
+
+    def __init__(self, state, patch_answer=None):
+        self.state = dict(state)
+        self.patch_answer = patch_answer
+
+    def __call__(self, method, url, kwargs):
+        if method == 'GET':
+            return FakeResponse(200, self.state)
+        if method == 'PATCH':
+            if self.patch_answer is not None:
+                return FakeResponse(200, self.patch_answer)
+            self.state.update(kwargs['json'])
+            return FakeResponse(200, self.state)
+        raise AssertionError('unexpected method {0}'.format(method))

@@ -1,0 +1,367 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils import module_support
+from ansible_collections.mailops.sendgrid.plugins.module_utils.api import ENFORCED_TLS_PATH
+from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_enforced_tls
+from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.sendgrid_module_helpers import (
+    FakeAccount,
+    patch_session,
+    run_module,
+    set_module_args,
+)
+from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import (
+    API_KEY,
+    FakeResponse,
+    FakeSession,
+    settings,
+)
+
+URL = 'https://api.sendgrid.com' + ENFORCED_TLS_PATH
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch):
+    monkeypatch.delenv('SENDGRID_API_KEY', raising=False)
+    monkeypatch.delenv('SENDGRID_API_URL', raising=False)
+
+
+@pytest.fixture
+def run(monkeypatch):
+    """Run the module; the API key must never be in its result, whatever happened."""
+    def runner(args, session):
+        result = run_module(monkeypatch, sendgrid_enforced_tls.main, args, session)
+        assert API_KEY not in json.dumps(result, default=repr)
+        return result
+    return runner
+
+
+def args(**options):
+    result = {'api_key': API_KEY}
+    result.update(options)
+    return result
+
+
+def account_session(state, patch_answer=None):
+    account = FakeAccount(state, patch_answer)
+    return account, FakeSession(forever=lambda: account)
+
+
+def test_changed_then_unchanged(run):
+    account, session = account_session(settings(False, False, 1.1))
+    result = run(args(require_tls=True, require_valid_cert=True, version=1.2), session)
+    assert result['changed'] is True
+    assert 'failed' not in result
+    assert result['enforced_tls'] == settings(True, True, 1.2)
+    assert result['differences'] == ['require_tls', 'require_valid_cert', 'version']
+    assert result['account'] is None
+    assert 'diff' not in result
+    assert session.methods == ['GET', 'PATCH']
+    assert session.calls[1]['json'] == settings(True, True, 1.2)
+    assert session.calls[1]['url'] == URL
+    assert session.closed is True
+
+    session.calls = []
+    result = run(args(require_tls=True, require_valid_cert=True, version=1.2), session)
+    assert result['changed'] is False
+    assert result['enforced_tls'] == settings(True, True, 1.2)
+    assert result['differences'] == []
+    assert session.methods == ['GET']
+
+
+def test_check_mode_sends_no_patch_and_predicts(run):
+    account, session = account_session(settings(False, True, 1.1))
+    result = run(args(require_tls=True, version='1.3', _ansible_check_mode=True), session)
+    assert result['changed'] is True
+    assert result['enforced_tls'] == settings(True, True, 1.3)
+    assert result['differences'] == ['require_tls', 'version']
+    assert session.methods == ['GET']
+    assert account.state == settings(False, True, 1.1)
+
+
+def test_check_mode_unchanged(run):
+    dummy, session = account_session(settings(True, True, 1.3))
+    result = run(args(require_tls=True, _ansible_check_mode=True), session)
+    assert result['changed'] is False
+    assert session.methods == ['GET']
+
+
+@pytest.mark.parametrize('on_behalf_of, header', [
+    (None, 'Enforced TLS of the parent account'),
+    ('marketing', "Enforced TLS of subuser 'marketing'"),
+    ('account-id 42', "Enforced TLS of customer account '42'"),
+])
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_diff(run, on_behalf_of, header, check_mode):
+    dummy, session = account_session(settings(False, False, 1.2))
+    result = run(args(require_valid_cert=True, on_behalf_of=on_behalf_of, _ansible_diff=True,
+                      _ansible_check_mode=check_mode), session)
+    assert result['changed'] is True
+    assert result['account'] == on_behalf_of
+    assert result['diff'] == {
+        'before': settings(False, False, 1.2),
+        'after': settings(False, True, 1.2),
+        'before_header': header,
+        'after_header': header,
+    }
+    expected_headers = {} if on_behalf_of is None else {'On-Behalf-Of': on_behalf_of}
+    assert all(call['headers'] == expected_headers for call in session.calls)
+    assert session.methods == (['GET'] if check_mode else ['GET', 'PATCH'])
+
+
+@pytest.mark.parametrize('options, body', [
+    ({'require_tls': True}, settings(True, True, 1.3)),
+    ({'require_valid_cert': False}, settings(False, False, 1.3)),
+    ({'version': '1.2'}, settings(False, True, 1.2)),
+])
+def test_options_not_given_are_left_as_they_are(run, options, body):
+    account, session = account_session(settings(False, True, 1.3))
+    result = run(args(**options), session)
+    assert result['changed'] is True
+    assert session.calls[1]['method'] == 'PATCH'
+    assert session.calls[1]['json'] == body
+    assert account.state == body
+    assert result['enforced_tls'] == body
+
+
+@pytest.mark.parametrize('version', ['1.2', 1.2, '1.20', ' 1.2'])
+@pytest.mark.parametrize('current', [1.2, '1.2'])
+def test_version_as_string_or_number(run, version, current):
+    dummy, session = account_session({'require_tls': True, 'require_valid_cert': False, 'version': current})
+    result = run(args(version=version, require_tls=True), session)
+    assert result['changed'] is False
+    assert result['differences'] == []
+    assert result['enforced_tls'] == settings(True, False, 1.2)
+    assert session.methods == ['GET']
+
+
+def test_account_without_version_is_the_default(run):
+    dummy, session = account_session({'require_tls': True, 'require_valid_cert': True})
+    result = run(args(version='1.1'), session)
+    assert result['changed'] is False
+    assert result['enforced_tls'] == settings(True, True, 1.1)
+
+
+@pytest.mark.parametrize('version, shown', [
+    ('1.0', "'1.0' (string)"),
+    (1.4, '1.4 (float)'),
+    ('abc', "'abc' (string)"),
+    (True, 'true (boolean)'),
+    (1, '1 (integer)'),
+    ('nan', "'nan' (string)"),
+])
+def test_invalid_version_fails_before_any_request(run, version, shown):
+    session = FakeSession()
+    result = run(args(version=version, on_behalf_of='sub'), session)
+    assert result['failed'] is True
+    assert result['msg'] == 'version must be one of 1.1, 1.2, 1.3; got {0}'.format(shown)
+    assert result['account'] == 'sub'
+    assert session.calls == []
+
+
+@pytest.mark.parametrize('on_behalf_of', ['sub\r\nX-Injected: 1', 'sub\n', 'a\rb', ' sub', 'account-id'])
+def test_bad_on_behalf_of_fails_before_any_request(run, on_behalf_of):
+    session = FakeSession()
+    result = run(args(require_tls=True, on_behalf_of=on_behalf_of), session)
+    assert result['failed'] is True
+    assert result['msg'].startswith('on_behalf_of {0!r}'.format(on_behalf_of))
+    assert session.calls == []
+    # Checked before the client is even built.
+    assert session.pool_sizes == []
+
+
+def test_on_behalf_of_with_cr_lf_names_the_problem(run):
+    session = FakeSession()
+    result = run(args(require_tls=True, on_behalf_of='sub\r\nX-Injected: 1'), session)
+    assert 'contains control characters (such as CR or LF)' in result['msg']
+    assert session.calls == []
+
+
+@pytest.mark.parametrize('api_url', ['http://api.sendgrid.com', 'http://10.1.2.3:3030', 'http://localhost.evil.example'])
+def test_plain_http_api_url_fails_before_any_request(run, api_url):
+    session = FakeSession()
+    result = run(args(require_tls=True, api_url=api_url), session)
+    assert result['failed'] is True
+    assert result['msg'].startswith('api_url {0!r} uses plain http://'.format(api_url))
+    assert session.calls == []
+
+
+def test_plain_http_api_url_from_the_environment_fails_before_any_request(run, monkeypatch):
+    monkeypatch.setenv('SENDGRID_API_URL', 'http://sendgrid.internal.example')
+    session = FakeSession()
+    result = run(args(require_tls=True), session)
+    assert result['failed'] is True
+    assert "api_url 'http://sendgrid.internal.example' uses plain http://" in result['msg']
+    assert session.calls == []
+
+
+def test_loopback_api_url(run):
+    dummy, session = account_session(settings(True, True, 1.2))
+    result = run(args(require_tls=True, api_url='http://127.0.0.1:3030/'), session)
+    assert result['changed'] is False
+    assert session.calls[0]['url'] == 'http://127.0.0.1:3030' + ENFORCED_TLS_PATH
+
+
+def test_eu_region(run):
+    dummy, session = account_session(settings(True, True, 1.2))
+    run(args(require_tls=True, region='eu'), session)
+    assert session.calls[0]['url'] == 'https://api.eu.sendgrid.com' + ENFORCED_TLS_PATH
+
+
+def test_missing_api_key(run):
+    session = FakeSession()
+    result = run({'require_tls': True}, session)
+    assert result['failed'] is True
+    assert result['msg'].startswith('api_key is required')
+    assert 'SENDGRID_API_KEY' in result['msg']
+    assert session.calls == []
+
+
+def test_api_key_from_the_environment(run, monkeypatch):
+    monkeypatch.setenv('SENDGRID_API_KEY', API_KEY)
+    dummy, session = account_session(settings(True, True, 1.2))
+    result = run({'require_tls': True}, session)
+    assert result['changed'] is False
+    prepared = requests.Request('GET', URL, auth=session.calls[0]['auth']).prepare()
+    assert prepared.headers['Authorization'] == 'Bearer ' + API_KEY
+
+
+def test_api_key_with_newline(run):
+    session = FakeSession()
+    result = run(args(require_tls=True, api_key=API_KEY + '\n'), session)
+    assert result['failed'] is True
+    assert result['msg'].startswith('api_key contains whitespace or control characters')
+    assert session.calls == []
+
+
+def test_requests_missing(run, monkeypatch):
+    monkeypatch.setattr(module_support, 'HAS_REQUESTS', False)
+    session = FakeSession()
+    result = run(args(require_tls=True), session)
+    assert result['failed'] is True
+    assert result['msg'] == missing_required_lib('requests')
+    assert 'requests' in result['msg']
+    assert session.calls == []
+
+
+def test_no_setting_given(run):
+    session = FakeSession()
+    result = run(args(), session)
+    assert result['failed'] is True
+    assert result['msg'] == 'one of the following is required: require_tls, require_valid_cert, version'
+    assert session.calls == []
+
+
+def test_bad_option_fails_before_any_request(run):
+    session = FakeSession()
+    result = run(args(require_tls=True, max_retry_wait=0), session)
+    assert result['failed'] is True
+    assert result['msg'] == 'max_retry_wait must be greater than zero; got 0.0'
+    assert session.calls == []
+
+
+@pytest.mark.parametrize('status, failing_method, needle', [
+    (401, 'GET', 'Check api_key (or SENDGRID_API_KEY)'),
+    (403, 'GET', 'the scope user.settings.enforced_tls.read'),
+    (403, 'PATCH', 'the scope user.settings.enforced_tls.update'),
+    (404, 'GET', 'Check api_url/region (https://api.sendgrid.com)'),
+    (400, 'PATCH', 'Check the values sent'),
+    (500, 'GET', 'SendGrid had a server error'),
+])
+@pytest.mark.parametrize('on_behalf_of, account', [(None, 'the parent account'), ('x', "subuser 'x'")])
+def test_api_errors_give_status(run, status, failing_method, needle, on_behalf_of, account):
+    error = FakeResponse(status, {'errors': [{'message': 'nope', 'field': 'version'}]})
+    answers = [error] if failing_method == 'GET' else [FakeResponse(200, settings()), error]
+    session = FakeSession(answers)
+    result = run(args(require_tls=True, on_behalf_of=on_behalf_of, max_retries=0), session)
+    assert result['failed'] is True
+    assert result['changed'] is False
+    assert result['status'] == status
+    assert result['account'] == on_behalf_of
+    assert result['msg'].startswith('{0} {1} for {2} failed with HTTP {3}'.format(
+        failing_method, ENFORCED_TLS_PATH, account, status))
+    assert 'SendGrid says: nope (field: version)' in result['msg']
+    assert needle in result['msg']
+    assert session.methods == (['GET'] if failing_method == 'GET' else ['GET', 'PATCH'])
+
+
+def test_unconfirmed_update_fails_without_change(run):
+    dummy, session = account_session(settings(False, False, 1.1), patch_answer=settings(True, False, 1.1))
+    result = run(args(require_tls=True, version='1.3', on_behalf_of='x'), session)
+    assert result['failed'] is True
+    assert result['changed'] is False
+    assert 'status' not in result
+    assert result['account'] == 'x'
+    assert result['msg'].startswith(
+        "SendGrid accepted the update of subuser 'x' but reports version=1.1 where version=1.3 was sent")
+    assert session.methods == ['GET', 'PATCH']
+
+
+def test_invalid_answer_fails_without_status(run):
+    session = FakeSession([FakeResponse(200, {'require_tls': 'yes'})])
+    result = run(args(require_tls=True), session)
+    assert result['failed'] is True
+    assert result['changed'] is False
+    assert 'status' not in result
+    assert result['msg'].startswith("SendGrid's answer to GET {0} for the parent account is not an Enforced TLS"
+                                    ' setting'.format(ENFORCED_TLS_PATH))
+
+
+def test_connection_failure(run):
+    session = FakeSession(forever=lambda: requests.exceptions.ConnectionError('[Errno 111] Connection refused'))
+    result = run(args(require_tls=True, max_retries=0), session)
+    assert result['failed'] is True
+    assert 'status' not in result
+    assert 'could not reach https://api.sendgrid.com: connection failed: Connection refused' in result['msg']
+    assert len(session.calls) == 1
+
+
+def test_client_is_built_with_one_connection(run):
+    dummy, session = account_session(settings(True, True, 1.2))
+    run(args(require_tls=True, timeout=5, validate_certs=False), session)
+    assert session.pool_sizes == [1]
+    assert session.calls[0]['timeout'] == 5.0
+    assert session.calls[0]['verify'] is False
+
+
+def test_real_output_has_the_result_and_warning_but_never_the_key(monkeypatch, capsys):
+    """The module's own exit_json: the printed JSON has the result, warnings, and never the key."""
+    dummy, session = account_session(settings(False, False, 1.1))
+    patch_session(monkeypatch, session)
+    with set_module_args(args(require_tls=True, validate_certs=False, api_url='https://127.0.0.1:3030')):
+        with pytest.raises(SystemExit) as excinfo:
+            sendgrid_enforced_tls.main()
+    assert excinfo.value.code == 0
+    out = capsys.readouterr().out
+    assert API_KEY not in out
+    result = json.loads(out)
+    assert result['changed'] is True
+    assert result['enforced_tls'] == settings(True, False, 1.1)
+    # ansible-core 2.19+ returns warnings as structured objects, older ones as strings.
+    warnings = json.dumps(result['warnings'])
+    assert 'validate_certs is false: the TLS certificate of https://127.0.0.1:3030 is not checked' in warnings
+
+
+def test_real_output_on_failure_never_shows_the_key(monkeypatch, capsys):
+    session = FakeSession([FakeResponse(401, {'errors': [{'message': 'authorization required'}]})])
+    patch_session(monkeypatch, session)
+    with set_module_args(args(require_tls=True)):
+        with pytest.raises(SystemExit) as excinfo:
+            sendgrid_enforced_tls.main()
+    assert excinfo.value.code == 1
+    out = capsys.readouterr().out
+    assert API_KEY not in out
+    result = json.loads(out)
+    assert result['failed'] is True
+    assert result['status'] == 401
+    assert 'SendGrid says: authorization required' in result['msg']

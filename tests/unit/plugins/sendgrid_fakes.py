@@ -1,0 +1,104 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Test doubles shared by the unit tests: a fake requests session, responses and time.
+
+Nothing here touches the network or really sleeps.
+"""
+
+from __future__ import annotations
+
+import json
+
+from requests.structures import CaseInsensitiveDict
+
+# A key that is easy to spot in any text it leaks into.
+API_KEY = 'SG.unit-test-key.Very-Secret-9f3c'
+# Fake wall-clock start: above api.EPOCH_THRESHOLD, so epoch rate-limit resets are recognised.
+START = 1700000000.0
+# A fake session refuses more calls than this, so a retry loop that never ends fails the test.
+MAX_CALLS = 500
+
+
+class FakeResponse(object):
+    """Just enough of requests.Response for the client."""
+
+    def __init__(self, status_code=200, body=None, text=None, headers=None):
+        if text is None:
+            text = '' if body is None else json.dumps(body)
+        self.status_code = status_code
+        self.text = text
+        self.content = text.encode('utf-8')
+        self.headers = CaseInsensitiveDict(headers or {})
+
+    def json(self):
+        return json.loads(self.text)
+
+
+class TooManyCalls(AssertionError):
+    """The code under test kept sending requests: a loop that would never end."""
+
+
+class FakeSession(object):
+    """Answers requests from a script; records every call.
+
+    ``answers`` items are FakeResponse objects, exceptions (raised), or callables
+    ``(method, url, kwargs) -> FakeResponse``. When the script is used up, ``forever``
+    (a callable returning the answer) is used if given; else the call fails the test.
+    """
+
+    def __init__(self, answers=(), forever=None, max_calls=MAX_CALLS):
+        self.answers = list(answers)
+        self.forever = forever
+        self.max_calls = max_calls
+        self.calls = []
+        self.closed = False
+
+    def request(self, method, url, **kwargs):
+        self.calls.append(dict(kwargs, method=method, url=url))
+        if len(self.calls) > self.max_calls:
+            raise TooManyCalls('more than {0} requests sent'.format(self.max_calls))
+        if self.answers:
+            answer = self.answers.pop(0)
+        elif self.forever is not None:
+            answer = self.forever()
+        else:
+            raise AssertionError('unexpected request: {0} {1}'.format(method, url))
+        if callable(answer) and not isinstance(answer, FakeResponse):
+            answer = answer(method, url, kwargs)
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+    def close(self):
+        self.closed = True
+
+    @property
+    def methods(self):
+        return [call['method'] for call in self.calls]
+
+
+class FakeTime(object):
+    """A clock that only moves when ``sleep`` is called."""
+
+    def __init__(self, start=START):
+        self.now = start
+        self.sleeps = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        assert seconds >= 0, 'negative sleep {0!r}'.format(seconds)
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    @property
+    def slept(self):
+        return sum(self.sleeps)
+
+
+def settings(require_tls=False, require_valid_cert=False, version=1.1):
+    return {'require_tls': require_tls, 'require_valid_cert': require_valid_cert, 'version': version}
