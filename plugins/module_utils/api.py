@@ -83,6 +83,8 @@ EPOCH_THRESHOLD = 1e9
 # Added to a server-given reset so that a whole-second epoch has surely passed.
 RESET_MARGIN = 0.25
 DEFAULT_RATE_LIMIT_WAIT = 1.0
+# A 429 always waits at least this long, so that a server asking for no wait cannot spin the client.
+MIN_RATE_LIMIT_WAIT = 0.5
 USER_AGENT = 'mailops.sendgrid-ansible-collection'
 MAX_SHOWN_BODY = 200
 
@@ -117,11 +119,21 @@ def resolve_base_url(region='global', api_url=None):
     if not isinstance(api_url, str) or not api_url.strip():
         raise SendGridConfigError('api_url must be an absolute URL such as https://api.sendgrid.com; got {0!r}'.format(
             api_url), field='api_url')
+    api_url = api_url.strip()
+    if '\\' in api_url or has_control_characters(api_url) or any(char.isspace() for char in api_url):
+        # URL parsers disagree on such URLs: the host checked here need not be the one requests connects to.
+        raise SendGridConfigError('api_url {0!r} must not contain backslashes, spaces or control characters'.format(
+            api_url), field='api_url')
     try:
-        parts = urlsplit(api_url.strip())
+        parts = urlsplit(api_url)
         host = parts.hostname
+        parts.port  # pylint: disable=pointless-statement
     except ValueError as exc:
         raise SendGridConfigError('api_url {0!r} is not a valid URL ({1})'.format(api_url, exc), field='api_url')
+    if '@' in parts.netloc:
+        raise SendGridConfigError(
+            'api_url {0!r} must not contain user information (user@host): the API key is sent in a header,'
+            ' not in the URL'.format(api_url), field='api_url')
     if parts.scheme not in ('https', 'http') or not host:
         raise SendGridConfigError(
             'api_url must be an absolute http(s) URL such as https://api.sendgrid.com; got {0!r}'.format(api_url),
@@ -134,7 +146,7 @@ def resolve_base_url(region='global', api_url=None):
             'api_url {0!r} uses plain http:// to a host that is not loopback: the API key would cross the'
             ' network unencrypted. Use https://, or http:// only to localhost, 127.0.0.1 or ::1 (an emulator'
             ' on this machine).'.format(api_url), field='api_url')
-    return api_url.strip().rstrip('/')
+    return api_url.rstrip('/')
 
 
 def has_control_characters(text):
@@ -159,9 +171,15 @@ def validate_on_behalf_of(value, field='on_behalf_of'):
     if value != value.strip():
         raise SendGridConfigError('{0} {1!r} has leading or trailing whitespace; remove it'.format(field, value),
                                   field=field)
-    if value.startswith('account-id') and not value[len('account-id '):].strip():
+    if value == 'account-id' or (value.startswith('account-id ') and not value[len('account-id '):].strip()):
         raise SendGridConfigError('{0} {1!r}: write a customer account as "account-id <id>"'.format(field, value),
                                   field=field)
+    try:
+        value.encode('latin-1')
+    except UnicodeEncodeError:
+        raise SendGridConfigError(
+            '{0} {1!r} contains characters that cannot be sent in an HTTP header (only Latin-1 is allowed)'.format(
+                field, value), field=field)
     return value
 
 
@@ -207,9 +225,11 @@ def parse_retry_after(value, now):
     if value is None:
         return None
     try:
-        return max(float(value), 0.0)
+        seconds = float(value)
     except ValueError:
-        pass
+        seconds = None
+    if seconds is not None:
+        return max(seconds, 0.0) if math.isfinite(seconds) else None
     try:
         return max(parsedate_to_datetime(value).timestamp() - now, 0.0)
     except (TypeError, ValueError, IndexError, OverflowError):
@@ -318,10 +338,10 @@ class BearerAuth(AuthBase):
     """Bearer authentication. Passing it as ``auth`` also keeps requests from using ~/.netrc."""
 
     def __init__(self, api_key):
-        self._api_key = api_key
+        self.api_key = api_key
 
     def __call__(self, request):
-        request.headers['Authorization'] = 'Bearer ' + self._api_key
+        request.headers['Authorization'] = 'Bearer ' + self.api_key
         return request
 
     def __repr__(self):
@@ -435,6 +455,10 @@ class SendGridClient(object):
     def close(self):
         self._session.close()
 
+    def redact(self, text):
+        """Hide the API key in text that came from elsewhere (an error body could echo it)."""
+        return text.replace(self._auth.api_key, '<api_key>') if text else text
+
     def __enter__(self):
         return self
 
@@ -502,7 +526,7 @@ class SendGridClient(object):
                 raise SendGridResponseError(
                     'SendGrid answered {0} {1} for {2} with {3}, but the body is not valid JSON: {4!r}.'
                     ' Try again; if it persists, check api_url points at the SendGrid API.'.format(
-                        method, path, account, format_status(status), shown_body(response.text)),
+                        method, path, account, format_status(status), self.redact(shown_body(response.text))),
                     account=on_behalf_of)
         raise self.api_error(response, method, path, on_behalf_of)
 
@@ -518,7 +542,8 @@ class SendGridClient(object):
         message = '{0} {1} for {2} failed with {3}{4} ({5}). {6}'.format(
             method, path, describe_account(on_behalf_of), format_status(response.status_code), retries_note,
             said, error_hint(response.status_code, method, path, on_behalf_of, self.base_url)).rstrip()
-        return SendGridAPIError(message, account=on_behalf_of, status=response.status_code, api_messages=messages)
+        return SendGridAPIError(self.redact(message), account=on_behalf_of, status=response.status_code,
+                                api_messages=[self.redact(text) for text in messages])
 
 
 class _Attempt(object):
@@ -529,8 +554,8 @@ class _Attempt(object):
         self.method = method
         self.path = path
         self.on_behalf_of = on_behalf_of
-        self.retries = 0
-        self.rate_limited = 0
+        self.failures_retried = 0  # retries after 5xx or connection failures, bounded by max_retries
+        self.retries = 0           # all retries made, 429s included
         self.waited = 0.0
 
     def _wait(self, seconds):
@@ -552,25 +577,30 @@ class _Attempt(object):
             self._wait(delay)
 
     def retry_after_rate_limit(self, response):
-        self.rate_limited += 1
-        delay = min(rate_limit_delay(response.headers, self.client._clock()), self.client.max_retry_wait)
+        """A 429: pause every worker for as long as SendGrid asks (at least MIN_RATE_LIMIT_WAIT)."""
+        delay = rate_limit_delay(response.headers, self.client._clock())
+        delay = max(min(delay, self.client.max_retry_wait), MIN_RATE_LIMIT_WAIT)
         if delay > self._budget_left():
             self._give_up(RATE_LIMITED_STATUS, response, 'rate limited (HTTP 429)')
+        self.retries += 1
         self.client.limiter.pause(delay)
 
     def retry_after_failure(self, response, reason):
-        if self.retries >= self.client.max_retries:
-            self._give_up(response.status_code if response is not None else None, response, reason)
-        self.retries += 1
-        delay = backoff_delay(self.retries, self.client.max_retry_wait, self.client._rand)
+        """A 5xx or a failed connection: back off exponentially, at most max_retries times."""
+        status = response.status_code if response is not None else None
+        if self.failures_retried >= self.client.max_retries:
+            self._give_up(status, response, reason)
+        delay = backoff_delay(self.failures_retried + 1, self.client.max_retry_wait, self.client._rand)
         if delay > self._budget_left():
-            self._give_up(response.status_code if response is not None else None, response, reason)
+            self._give_up(status, response, reason)
+        self.failures_retried += 1
+        self.retries += 1
         self._wait(delay)
 
     def _give_up(self, status, response, reason):
         client = self.client
         waited_note = ' after {0} retries and {1:.1f} s of waiting (max_retries={2}, max_total_wait={3:g})'.format(
-            self.retries + self.rate_limited, self.waited, client.max_retries, client.max_total_wait)
+            self.retries, self.waited, client.max_retries, client.max_total_wait)
         account = describe_account(self.on_behalf_of)
         if response is not None and status != RATE_LIMITED_STATUS:
             error = client.api_error(response, self.method, self.path, self.on_behalf_of, retries_note=waited_note)
@@ -578,7 +608,7 @@ class _Attempt(object):
                                            self.waited, self.retries)
         if status == RATE_LIMITED_STATUS:
             messages = extract_api_messages(response.text) if response is not None else []
-            said = ' (SendGrid says: {0})'.format('; '.join(messages)) if messages else ''
+            said = ' (SendGrid says: {0})'.format(client.redact('; '.join(messages))) if messages else ''
             message = (
                 '{0} {1} for {2} was {3}{4}{5}. Raise max_total_wait, use fewer workers, or run when'
                 ' other clients of this key are idle.'.format(

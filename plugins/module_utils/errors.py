@@ -53,10 +53,10 @@ class SendGridAPIError(SendGridError):
 class SendGridRetriesExhausted(SendGridAPIError):
     """A request kept failing (429, 5xx or no connection) until a retry or wait cap was hit."""
 
-    def __init__(self, message, account=None, status=None, api_messages=None, waited=0.0, attempts=0):
+    def __init__(self, message, account=None, status=None, api_messages=None, waited=0.0, retries=0):
         super(SendGridRetriesExhausted, self).__init__(message, account, status, api_messages)
         self.waited = waited
-        self.attempts = attempts
+        self.retries = retries
 
 
 class SendGridResponseError(SendGridError):

@@ -42,6 +42,6 @@ status=0
 # Keep the results (junit, coverage, logs) where a developer looks for them.
 if [ -d tests/output ]; then
   mkdir -p "$repo_root/tests/output"
-  cp -r tests/output/. "$repo_root/tests/output/" 2>/dev/null || true
+  for result in tests/output/*; do cp -r "$result" "$repo_root/tests/output/"; done
 fi
 exit "$status"

@@ -117,7 +117,6 @@ def test_resolve_base_url_refuses_unknown_region():
     'http://[::2]:3030',
     'http://localhost.evil.example',
     'http://127.0.0.1.evil.example',
-    'http://localhost@evil.example',
     'http://0.0.0.0:3030',
 ])
 def test_resolve_base_url_refuses_plain_http_to_other_hosts(api_url):
@@ -168,9 +167,25 @@ def test_resolve_base_url_refuses_query_and_fragment(api_url):
     assert excinfo.value.field == 'api_url'
 
 
-@pytest.mark.xfail(strict=True, reason='BUG api.py resolve_base_url: urlsplit and urllib3 (used by requests) disagree'
-                   ' on a backslash in the authority; the loopback check passes while requests connects to'
-                   ' the other host over plain http with the API key')
+@pytest.mark.parametrize('api_url', [
+    'http://localhost@evil.example',
+    'https://user:password@api.sendgrid.com',
+    'http://evil.example@localhost',
+])
+def test_resolve_base_url_refuses_user_information(api_url):
+    with pytest.raises(SendGridConfigError) as excinfo:
+        resolve_base_url('global', api_url)
+    assert excinfo.value.field == 'api_url'
+    assert 'must not contain user information (user@host)' in excinfo.value.message
+
+
+@pytest.mark.parametrize('api_url', ['http://evil.example\\@localhost', 'https://api.sendgrid.com\\x', 'http://127.0.0.1 :3030'])
+def test_resolve_base_url_refuses_backslashes_and_spaces(api_url):
+    with pytest.raises(SendGridConfigError) as excinfo:
+        resolve_base_url('global', api_url)
+    assert 'must not contain backslashes, spaces or control characters' in excinfo.value.message
+
+
 @pytest.mark.parametrize('api_url', ['http://evil.example\\@localhost', 'http://evil.example\\@127.0.0.1:3030'])
 def test_resolve_base_url_plain_http_check_matches_the_host_requests_connects_to(api_url):
     try:
@@ -261,9 +276,6 @@ def test_validate_on_behalf_of_names_the_given_field():
     assert excinfo.value.field == 'accounts[0].on_behalf_of'
 
 
-@pytest.mark.xfail(strict=True, reason="BUG api.py validate_on_behalf_of: 'account-idX' (no space) is sliced at 11"
-                   ' characters and refused as a customer account without id, while describe_account calls it'
-                   ' a subuser')
 def test_validate_on_behalf_of_account_id_prefix_without_space_is_a_subuser_name():
     assert validate_on_behalf_of('account-id7') == 'account-id7'
 
@@ -371,8 +383,6 @@ def test_parse_retry_after_garbage(value):
     assert parse_retry_after(value, START) is None
 
 
-@pytest.mark.xfail(strict=True, reason="BUG api.py parse_retry_after: 'nan' parses to nan (max(nan, 0.0) is nan);"
-                   ' parse_rate_limit_reset refuses it, this one does not')
 def test_parse_retry_after_nan_is_garbage():
     assert parse_retry_after('nan', START) is None
 
@@ -818,8 +828,6 @@ def test_429_with_no_wait_budget_gives_up_at_once(make_client, fake_time):
     assert_no_key(excinfo.value)
 
 
-@pytest.mark.xfail(strict=True, reason='BUG api.py _Attempt._give_up: rate_limited is counted before the give-up'
-                   ' check, so the message claims one retry more than was made')
 def test_429_forever_counts_retries_made(make_client, fake_time):
     client, session = make_client(forever=lambda: FakeResponse(429, headers={'Retry-After': '10'}), max_total_wait=25)
     with pytest.raises(SendGridRetriesExhausted) as excinfo:
@@ -828,15 +836,14 @@ def test_429_forever_counts_retries_made(make_client, fake_time):
     assert ' after 2 retries and 20.0 s of waiting' in excinfo.value.message
 
 
-@pytest.mark.xfail(strict=True, raises=TooManyCalls,
-                   reason='BUG api.py _Attempt.retry_after_rate_limit: a 429 asking for no wait (Retry-After: 0,'
-                   ' or X-RateLimit-Reset: 0) adds nothing to the waited time and there is no cap on the number'
-                   ' of 429 retries, so a 429 that keeps coming is retried without end and without pause')
 @pytest.mark.parametrize('rate_headers', [{'Retry-After': '0'}, {'X-RateLimit-Reset': '0'}])
 def test_429_forever_without_delay_ends(make_client, rate_headers):
-    client, dummy = make_client(forever=lambda: FakeResponse(429, headers=rate_headers))
-    with pytest.raises(SendGridRetriesExhausted):
+    client, session = make_client(forever=lambda: FakeResponse(429, headers=rate_headers), max_total_wait=5)
+    with pytest.raises(SendGridRetriesExhausted) as excinfo:
         client.get_enforced_tls()
+    # Each 429 waits at least MIN_RATE_LIMIT_WAIT (0.5 s), so the 5 s budget allows 10 retries.
+    assert len(session.calls) == 11
+    assert excinfo.value.waited == 5.0
 
 
 # ---------------------------------------------------------------------------
@@ -865,7 +872,7 @@ def test_5xx_forever_exhausts_retries(make_client, fake_time, status, reason):
     assert len(session.calls) == 4
     assert fake_time.sleeps == [pytest.approx(0.375), pytest.approx(0.75), pytest.approx(1.5)]
     assert error.status == status
-    assert error.attempts == 3
+    assert error.retries == 3
     assert error.waited == pytest.approx(2.625)
     assert error.account == 'x'
     assert error.api_messages == ['upstream down']
@@ -881,7 +888,7 @@ def test_5xx_backoff_is_capped_by_max_retry_wait(make_client, fake_time):
     with pytest.raises(SendGridRetriesExhausted) as excinfo:
         client.get_enforced_tls()
     assert fake_time.sleeps == [pytest.approx(value) for value in (0.375, 0.75, 1.5, 1.5, 1.5, 1.5)]
-    assert excinfo.value.attempts == 6
+    assert excinfo.value.retries == 6
     assert_no_key(excinfo.value)
 
 
@@ -897,14 +904,12 @@ def test_5xx_gives_up_when_the_next_wait_exceeds_max_total_wait(make_client, fak
     assert_no_key(excinfo.value)
 
 
-@pytest.mark.xfail(strict=True, reason='BUG api.py _Attempt.retry_after_failure: retries is incremented before the'
-                   ' max_total_wait check, so giving up on the budget reports one retry that was never made')
 def test_5xx_budget_give_up_counts_retries_made(make_client):
     client, session = make_client(forever=lambda: FakeResponse(502), max_retries=10, max_total_wait=1)
     with pytest.raises(SendGridRetriesExhausted) as excinfo:
         client.get_enforced_tls()
     assert len(session.calls) == 2  # the first request and 1 retry
-    assert excinfo.value.attempts == 1
+    assert excinfo.value.retries == 1
     assert ' after 1 retries and 0.4 s of waiting' in excinfo.value.message
 
 
@@ -936,7 +941,7 @@ def test_connection_failure_forever(make_client, fake_time, exception, reason):
     assert len(session.calls) == 3
     assert fake_time.sleeps == [pytest.approx(0.375), pytest.approx(0.75)]
     assert error.status is None
-    assert error.attempts == 2
+    assert error.retries == 2
     assert error.message == (
         "GET {0} for subuser 'x' could not reach https://api.sendgrid.com: {1} after 2 retries and 1.1 s of"
         ' waiting (max_retries=2, max_total_wait=300). Check api_url/region, the network, and any proxy'
@@ -1109,3 +1114,29 @@ def test_invalid_settings_body_is_a_response_error(make_client, method, body, de
     assert error.account == on_behalf_of
     assert isinstance(error, SendGridError)
     assert_no_key(error)
+
+
+def test_validate_on_behalf_of_refuses_characters_a_header_cannot_carry():
+    with pytest.raises(SendGridConfigError) as excinfo:
+        validate_on_behalf_of('m\u00fcller-\u20ac')
+    assert 'cannot be sent in an HTTP header' in excinfo.value.message
+    assert excinfo.value.field == 'on_behalf_of'
+
+
+@pytest.mark.parametrize('status', [400, 401, 403, 404])
+def test_a_key_echoed_by_the_server_is_redacted(make_client, status):
+    echo = {'errors': [{'message': 'bad key {0}'.format(API_KEY), 'field': None}]}
+    client, dummy = make_client([FakeResponse(status, echo)])
+    with pytest.raises(SendGridAPIError) as excinfo:
+        client.get_enforced_tls()
+    assert API_KEY not in excinfo.value.message
+    assert 'bad key <api_key>' in excinfo.value.message
+    assert all(API_KEY not in message for message in excinfo.value.api_messages)
+
+
+def test_a_key_echoed_in_a_malformed_body_is_redacted(make_client):
+    client, dummy = make_client([FakeResponse(200, text='oops {0}'.format(API_KEY))])
+    with pytest.raises(SendGridResponseError) as excinfo:
+        client.get_enforced_tls()
+    assert API_KEY not in excinfo.value.message
+    assert 'oops <api_key>' in excinfo.value.message
