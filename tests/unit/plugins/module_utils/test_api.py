@@ -44,7 +44,6 @@ from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes impo
     FakeResponse,
     FakeSession,
     FakeTime,
-    TooManyCalls,
     settings,
 )
 
