@@ -67,6 +67,8 @@ REGION_URLS = {
 }
 ENFORCED_TLS_PATH = '/v3/user/settings/enforced_tls'
 SUBUSERS_PATH = '/v3/subusers'
+SUBUSERS_PAGE_SIZE = 100
+SUBUSER_REGIONS = ('all', 'global', 'eu')
 
 # The API key scope each call needs, shown when SendGrid answers 403.
 REQUIRED_SCOPES = {
@@ -206,6 +208,22 @@ def check_positive(name, value, allow_zero=False):
 # ---------------------------------------------------------------------------
 # Reading SendGrid's answers.
 # ---------------------------------------------------------------------------
+
+def normalize_subuser(entry, offset=0):
+    """One entry of GET /v3/subusers as ``{username, id, email, disabled, region}``."""
+    if not isinstance(entry, dict) or not isinstance(entry.get('username'), str) or not entry['username']:
+        raise SendGridResponseError(
+            "SendGrid's answer to GET {0} (offset {1}) holds an entry without a username: {2!r}".format(
+                SUBUSERS_PATH, offset, shown_body(str(entry))))
+    return {
+        'username': entry['username'],
+        'id': entry.get('id'),
+        'email': entry.get('email'),
+        'disabled': bool(entry.get('disabled', False)),
+        # SendGrid leaves the region out for accounts that predate regions: those are global.
+        'region': entry.get('region') or 'global',
+    }
+
 
 def parse_rate_limit_reset(value, now):
     """Seconds until ``X-RateLimit-Reset``, accepting epoch seconds or seconds from now."""
@@ -475,6 +493,48 @@ class SendGridClient(object):
         """PATCH the setting; returns the settings SendGrid reports back, normalised."""
         answer = self.request('PATCH', ENFORCED_TLS_PATH, on_behalf_of, body=settings)
         return self._settings(answer, 'PATCH', on_behalf_of)
+
+    def list_subusers(self, username=None, region='all', page_size=SUBUSERS_PAGE_SIZE, on_behalf_of=None):
+        """Every subuser of the key's account: pages of ``page_size`` until a short page.
+
+        ``GET /v3/subusers`` answers a bare array with no total, so a page shorter than
+        asked is the last one. ``username`` filters as SendGrid does; ``region`` is one of
+        all, global, eu. Returns dicts with username, id, email, disabled and region.
+        """
+        if region not in SUBUSER_REGIONS:
+            raise SendGridConfigError('region must be one of {0}; got {1!r}'.format(
+                ', '.join(SUBUSER_REGIONS), region), field='region')
+        check_positive('page_size', page_size)
+        subusers = []
+        seen = set()
+        offset = 0
+        while True:
+            params = {'limit': int(page_size), 'offset': offset, 'include_region': 'true'}
+            if username:
+                params['username'] = username
+            if region != 'all':
+                params['region'] = region
+            page = self.request('GET', SUBUSERS_PATH, on_behalf_of, params=params)
+            if not isinstance(page, list):
+                raise SendGridResponseError(
+                    "SendGrid's answer to GET {0} (offset {1}) is not a list of subusers: {2!r}".format(
+                        SUBUSERS_PATH, offset, shown_body(str(page))))
+            new = 0
+            for entry in page:
+                subuser = normalize_subuser(entry, offset)
+                if subuser['username'] in seen:
+                    continue
+                seen.add(subuser['username'])
+                new += 1
+                if region == 'all' or subuser['region'] == region:
+                    subusers.append(subuser)
+            if len(page) < page_size:
+                return subusers
+            if not new:
+                raise SendGridResponseError(
+                    'GET {0} answered the same subusers again at offset {1}; stopped paging rather than loop'
+                    ' forever.'.format(SUBUSERS_PATH, offset))
+            offset += len(page)
 
     def _settings(self, answer, method, on_behalf_of):
         try:

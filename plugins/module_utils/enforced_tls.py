@@ -150,6 +150,13 @@ def unconfirmed_fields(sent, reported):
             if field in sent and not same_value(field, sent[field], reported.get(field))]
 
 
+def describe_differences(differences, check_mode=False):
+    """A short account-level message: what changed (or would), or that nothing needed to."""
+    if not differences:
+        return 'already as asked'
+    return '{0} {1}'.format('would change' if check_mode else 'changed', ', '.join(differences))
+
+
 def format_fields(settings, fields):
     """``require_tls=true, version=1.2``: settings as a user wrote them in YAML."""
     return ', '.join('{0}={1}'.format(field, json.dumps(settings.get(field))) for field in fields)

@@ -49,12 +49,35 @@ options:
         string.
       - An account that does not report a version is treated as having the documented default, V(1.1).
     type: raw
+  subusers:
+    description:
+      - Apply the same settings to each of these accounts in one task (batch mode), instead of to one account.
+      - Each entry is an On-Behalf-Of value, as in O(on_behalf_of), a subuser's username or C(account-id <id>).
+        Empty names and duplicates are refused before any request.
+      - The accounts are processed concurrently by O(workers) workers over one keep-alive connection pool. An
+        HTTP 429 pauses every worker until SendGrid's reset, and the workers pace themselves from
+        C(X-RateLimit-Remaining) so that they rarely meet one.
+      - One account's failure does not stop the others. The task fails after all are done if any failed,
+        naming every failed account, and still returns every account's result in RV(results).
+      - Much faster than a C(loop) over O(on_behalf_of) for many subusers, which costs Ansible about half a
+        second per item before any request.
+      - Mutually exclusive with O(on_behalf_of).
+    type: list
+    elements: str
+  workers:
+    description:
+      - How many accounts of O(subusers) are processed at the same time.
+      - Must be 1 or more. More workers are faster until SendGrid's rate limit is reached; see the collection's
+        C(docs/performance.md) for measurements.
+    type: int
+    default: 8
 notes:
   - At least one of O(require_tls), O(require_valid_cert) and O(version) is required.
   - The update sends the whole setting (current values overlaid with the ones asked for), so no field is reset by
     being left out.
   - SendGrid's answer to the update is the after-state. If it disagrees with what was sent, the task fails
     rather than report a change that may not have happened.
+  - In batch mode (O(subusers)), diff mode shows one before/after per changed account.
 seealso:
   - module: mailops.sendgrid.sendgrid_enforced_tls_info
 '''
@@ -72,6 +95,19 @@ EXAMPLES = r'''
     on_behalf_of: marketing-eu
     region: eu
     require_tls: true
+
+- name: Enforce the same policy on many subusers in one task, ten at a time
+  mailops.sendgrid.sendgrid_enforced_tls:
+    subusers: "{{ sendgrid_subuser_names }}"
+    workers: 10
+    require_tls: true
+    require_valid_cert: true
+    version: 1.2
+  register: fleet
+
+- name: Show the subusers that were out of policy
+  ansible.builtin.debug:
+    msg: "{{ fleet.results | selectattr('changed') | map(attribute='account') | list }}"
 
 - name: Set the key once for every module of the collection
   module_defaults:
@@ -94,7 +130,7 @@ enforced_tls:
   description:
     - The Enforced TLS setting after the task, as SendGrid reported it after the update.
     - In check mode, the setting the task would have set.
-  returned: success
+  returned: success, when O(subusers) is not used
   type: dict
   contains:
     require_tls:
@@ -112,15 +148,72 @@ enforced_tls:
 account:
   description:
     - The account acted on, as given in O(on_behalf_of), or V(null) for the key's own (parent) account.
-  returned: always
+  returned: when O(subusers) is not used
   type: str
   sample: marketing-eu
 differences:
   description: The settings that differed from what was asked, and were changed (or would be, in check mode).
-  returned: success
+  returned: success, when O(subusers) is not used
   type: list
   elements: str
   sample: [require_valid_cert, version]
+results:
+  description:
+    - In batch mode, one result per account of O(subusers), in the same order, whether the task succeeded or failed.
+  returned: when O(subusers) is used
+  type: list
+  elements: dict
+  contains:
+    account:
+      description: The account, as given in O(subusers).
+      type: str
+      sample: marketing
+    changed:
+      description: Whether the account's setting was changed (in check mode, would be).
+      type: bool
+      sample: true
+    failed:
+      description: Whether reading or updating this account failed.
+      type: bool
+      sample: false
+    msg:
+      description: What happened to the account, or why it failed (with SendGrid's message and what to check).
+      type: str
+      sample: changed require_valid_cert, version
+    before:
+      description: The setting before the task, or V(null) if it could not be read.
+      type: dict
+      sample: {require_tls: true, require_valid_cert: false, version: 1.1}
+    after:
+      description: The setting after the task (predicted in check mode), or V(null) if the account failed.
+      type: dict
+      sample: {require_tls: true, require_valid_cert: true, version: 1.2}
+    differences:
+      description: The settings that differed from what was asked.
+      type: list
+      elements: str
+      sample: [require_valid_cert, version]
+summary:
+  description: In batch mode, how many accounts there were, and how many changed, were already as asked, or failed.
+  returned: when O(subusers) is used
+  type: dict
+  contains:
+    total:
+      description: The number of accounts.
+      type: int
+      sample: 50
+    changed:
+      description: Accounts changed (in check mode, that would be changed).
+      type: int
+      sample: 12
+    unchanged:
+      description: Accounts already as asked.
+      type: int
+      sample: 37
+    failed:
+      description: Accounts that failed.
+      type: int
+      sample: 1
 status:
   description: The HTTP status of SendGrid's error answer, when the task failed on one.
   returned: failure
@@ -130,12 +223,20 @@ status:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.mailops.sendgrid.plugins.module_utils.batch import (
+    check_account_names,
+    failure_message,
+    run_for_each,
+    summarize,
+)
 from ansible_collections.mailops.sendgrid.plugins.module_utils.enforced_tls import (
     SettingsError,
+    describe_differences,
     parse_desired_settings,
     reconcile,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
+    SendGridConfigError,
     SendGridError,
     describe_account,
 )
@@ -146,11 +247,48 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.module_support im
     sendgrid_argument_spec,
 )
 
+DEFAULT_WORKERS = 8
+
 
 def build_diff(outcome, on_behalf_of):
     header = 'Enforced TLS of {0}'.format(describe_account(on_behalf_of))
     return {'before': outcome['before'], 'after': outcome['after'],
             'before_header': header, 'after_header': header}
+
+
+def account_result(account, outcome, check_mode):
+    return {'account': account, 'changed': outcome['changed'], 'failed': False,
+            'msg': describe_differences(outcome['differences'], check_mode),
+            'before': outcome['before'], 'after': outcome['after'], 'differences': outcome['differences']}
+
+
+def apply_to_one(module, client, desired, on_behalf_of):
+    try:
+        with client:
+            outcome = reconcile(client, desired, on_behalf_of, check_mode=module.check_mode)
+    except SendGridError as error:
+        fail_on_error(module, error, changed=False, account=on_behalf_of)
+    result = dict(changed=outcome['changed'], enforced_tls=outcome['after'], account=on_behalf_of,
+                  differences=outcome['differences'])
+    if module._diff:
+        result['diff'] = build_diff(outcome, on_behalf_of)
+    module.exit_json(**result)
+
+
+def apply_to_many(module, client, desired, subusers):
+    def operation(account):
+        outcome = reconcile(client, desired, account, check_mode=module.check_mode)
+        return account_result(account, outcome, module.check_mode)
+
+    with client:
+        results = run_for_each(subusers, operation, module.params['workers'])
+    result = dict(changed=any(item['changed'] for item in results), results=results, summary=summarize(results))
+    if module._diff:
+        result['diff'] = [build_diff(item, item['account']) for item in results if item['changed']]
+    message = failure_message(results)
+    if message:
+        module.fail_json(msg=message, **result)
+    module.exit_json(**result)
 
 
 def main():
@@ -159,28 +297,31 @@ def main():
             require_tls=dict(type='bool'),
             require_valid_cert=dict(type='bool'),
             version=dict(type='raw'),
+            subusers=dict(type='list', elements='str'),
+            workers=dict(type='int', default=DEFAULT_WORKERS),
         ),
         required_one_of=[('require_tls', 'require_valid_cert', 'version')],
+        mutually_exclusive=[('on_behalf_of', 'subusers')],
         supports_check_mode=True,
     )
     on_behalf_of = checked_on_behalf_of(module)
+    subusers = module.params['subusers']
     try:
         desired = parse_desired_settings(module.params)
+        if module.params['workers'] < 1:
+            raise SendGridConfigError('workers must be 1 or more; got {0}'.format(module.params['workers']))
+        if subusers is not None:
+            check_account_names(subusers)
     except SettingsError as error:
         module.fail_json(msg=str(error), account=on_behalf_of)
+    except SendGridConfigError as error:
+        fail_on_error(module, error)
 
-    client = create_client(module)
-    try:
-        with client:
-            outcome = reconcile(client, desired, on_behalf_of, check_mode=module.check_mode)
-    except SendGridError as error:
-        fail_on_error(module, error, changed=False, account=on_behalf_of)
-
-    result = dict(changed=outcome['changed'], enforced_tls=outcome['after'], account=on_behalf_of,
-                  differences=outcome['differences'])
-    if module._diff:
-        result['diff'] = build_diff(outcome, on_behalf_of)
-    module.exit_json(**result)
+    client = create_client(module, pool_size=module.params['workers'] if subusers is not None else 1)
+    if subusers is None:
+        apply_to_one(module, client, desired, on_behalf_of)
+    else:
+        apply_to_many(module, client, desired, subusers)
 
 
 if __name__ == '__main__':

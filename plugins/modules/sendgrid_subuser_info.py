@@ -1,0 +1,143 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: sendgrid_subuser_info
+short_description: List the subusers of a SendGrid parent account
+version_added: 1.0.0
+description:
+  - Lists the subusers of the account the API key belongs to, page by page, with C(GET /v3/subusers).
+  - Use it to discover the subusers a TLS policy applies to, for example with
+    M(mailops.sendgrid.sendgrid_enforced_tls) and its O(mailops.sendgrid.sendgrid_enforced_tls#module:subusers) option.
+author:
+  - mailops.sendgrid maintainers (@mailops)
+extends_documentation_fragment:
+  - mailops.sendgrid.sendgrid
+  - mailops.sendgrid.sendgrid.ATTRIBUTES
+  - mailops.sendgrid.sendgrid.INFO_MODULE
+  - mailops.sendgrid.sendgrid.ACTIONGROUP_SENDGRID
+options:
+  username:
+    description:
+      - Only subusers that SendGrid matches with this username filter.
+    type: str
+  subuser_region:
+    description:
+      - Only subusers of this region. V(all) lists every subuser, V(global) and V(eu) those of one region.
+      - Not to be confused with O(region), which selects the API endpoint to call.
+    type: str
+    choices: [all, global, eu]
+    default: all
+  include_disabled:
+    description:
+      - Whether to list disabled subusers too.
+    type: bool
+    default: true
+  page_size:
+    description:
+      - How many subusers to ask for per request. Paging stops at the first page shorter than this.
+    type: int
+    default: 100
+notes:
+  - Lists the subusers of the key's own account, or with O(on_behalf_of), of that customer account.
+  - Needs the API key scope C(subusers.read).
+seealso:
+  - module: mailops.sendgrid.sendgrid_enforced_tls
+'''
+
+EXAMPLES = r'''
+- name: List every enabled subuser
+  mailops.sendgrid.sendgrid_subuser_info:
+    api_key: "{{ sendgrid_api_key }}"
+    include_disabled: false
+  register: listing
+
+- name: Require TLS on all of them in one task
+  mailops.sendgrid.sendgrid_enforced_tls:
+    api_key: "{{ sendgrid_api_key }}"
+    subusers: "{{ listing.subusers | selectattr('region', 'eq', 'global') | map(attribute='username') | list }}"
+    require_tls: true
+
+- name: List the EU subusers
+  mailops.sendgrid.sendgrid_subuser_info:
+    api_key: "{{ sendgrid_api_key }}"
+    subuser_region: eu
+  register: eu_listing
+'''
+
+RETURN = r'''
+subusers:
+  description: The subusers, in the order SendGrid lists them.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    username:
+      description: The subuser's username, the value for O(on_behalf_of).
+      type: str
+      sample: marketing
+    id:
+      description: The subuser's ID.
+      type: int
+      sample: 1234567
+    email:
+      description: The subuser's email address.
+      type: str
+      sample: marketing@example.com
+    disabled:
+      description: Whether the subuser is disabled.
+      type: bool
+      sample: false
+    region:
+      description: The subuser's region, V(global) or V(eu). Subusers that predate regions are V(global).
+      type: str
+      sample: global
+status:
+  description: The HTTP status of SendGrid's error answer, when the task failed on one.
+  returned: failure
+  type: int
+  sample: 403
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import SendGridError
+from ansible_collections.mailops.sendgrid.plugins.module_utils.module_support import (
+    checked_on_behalf_of,
+    create_client,
+    fail_on_error,
+    sendgrid_argument_spec,
+)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=sendgrid_argument_spec(
+            username=dict(type='str'),
+            subuser_region=dict(type='str', default='all', choices=['all', 'global', 'eu']),
+            include_disabled=dict(type='bool', default=True),
+            page_size=dict(type='int', default=100),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    on_behalf_of = checked_on_behalf_of(module)
+    client = create_client(module)
+    try:
+        with client:
+            subusers = client.list_subusers(username=params['username'], region=params['subuser_region'],
+                                            page_size=params['page_size'], on_behalf_of=on_behalf_of)
+    except SendGridError as error:
+        fail_on_error(module, error)
+    if not params['include_disabled']:
+        subusers = [subuser for subuser in subusers if not subuser['disabled']]
+    module.exit_json(changed=False, subusers=subusers)
+
+
+if __name__ == '__main__':
+    main()
