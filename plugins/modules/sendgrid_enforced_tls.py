@@ -145,6 +145,12 @@ enforced_tls:
       description: The minimum TLS version.
       type: float
       sample: 1.2
+before:
+  description:
+    - The Enforced TLS setting before the task.
+  returned: success, when O(subusers) is not used
+  type: dict
+  sample: {require_tls: false, require_valid_cert: false, version: 1.1}
 account:
   description:
     - The account acted on, as given in O(on_behalf_of), or V(null) for the key's own (parent) account.
@@ -157,6 +163,14 @@ differences:
   type: list
   elements: str
   sample: [require_valid_cert, version]
+check_mode:
+  description:
+    - Whether the task ran in check mode. Then C(changed) means "would change", and the after-states are predictions.
+    - Lets a consumer of registered results, such as a report, tell an audit from an enforcement even where the
+      play sets C(check_mode) and the C(ansible_check_mode) variable does not show it.
+  returned: success
+  type: bool
+  sample: true
 results:
   description:
     - In batch mode, one result per account of O(subusers), in the same order, whether the task succeeded or failed.
@@ -268,8 +282,9 @@ def apply_to_one(module, client, desired, on_behalf_of):
             outcome = reconcile(client, desired, on_behalf_of, check_mode=module.check_mode)
     except SendGridError as error:
         fail_on_error(module, error, changed=False, account=on_behalf_of)
-    result = dict(changed=outcome['changed'], enforced_tls=outcome['after'], account=on_behalf_of,
-                  differences=outcome['differences'])
+    result = dict(changed=outcome['changed'], enforced_tls=outcome['after'], before=outcome['before'],
+                  account=on_behalf_of, differences=outcome['differences'], check_mode=module.check_mode,
+                  msg=describe_differences(outcome['differences'], module.check_mode))
     if module._diff:
         result['diff'] = build_diff(outcome, on_behalf_of)
     module.exit_json(**result)
@@ -282,7 +297,8 @@ def apply_to_many(module, client, desired, subusers):
 
     with client:
         results = run_for_each(subusers, operation, module.params['workers'])
-    result = dict(changed=any(item['changed'] for item in results), results=results, summary=summarize(results))
+    result = dict(changed=any(item['changed'] for item in results), results=results, summary=summarize(results),
+                  check_mode=module.check_mode)
     if module._diff:
         result['diff'] = [build_diff(item, item['account']) for item in results if item['changed']]
     message = failure_message(results)

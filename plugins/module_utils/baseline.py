@@ -1,0 +1,266 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The fleet logic of the ``enforced_tls_baseline`` role, as pure functions.
+
+:func:`build_plan` turns the role's inputs (a policy, listed subusers with their
+overrides and exemptions, discovered subusers, exclusions) into one group of
+accounts per distinct effective policy and region: the role makes one batch call
+per group, never one per subuser. :func:`build_report` turns the results of
+those calls back into one entry per account, for the report files and the
+summary. The filter plugins ``enforced_tls_plan`` and ``enforced_tls_report``
+expose them to the role.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils.api import validate_on_behalf_of
+from ansible_collections.mailops.sendgrid.plugins.module_utils.enforced_tls import (
+    SETTING_FIELDS,
+    SettingsError,
+    canonical_version,
+    parse_desired_settings,
+)
+from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import SendGridConfigError
+
+PARENT_ACCOUNT = '(parent account)'
+ENTRY_KEYS = frozenset(SETTING_FIELDS + ('name', 'exempt', 'reason', 'region'))
+REGIONS = ('global', 'eu')
+# Report order: what needs a person's attention first.
+STATUS_ORDER = ('failed', 'drift', 'changed', 'exempt', 'compliant')
+PREFIX = 'enforced_tls_baseline_'
+
+
+class PlanError(ValueError):
+    """The role's inputs do not make a plan; the message names the input and what is allowed."""
+
+
+def _settings_key(settings):
+    return tuple((field, canonical_version(settings[field]) if field == 'version' else settings[field])
+                 for field in SETTING_FIELDS if field in settings)
+
+
+def _check_name(name, field):
+    try:
+        return validate_on_behalf_of(name, field)
+    except SendGridConfigError as error:
+        raise PlanError(error.message)
+
+
+def _parse_entry(entry, index):
+    """One item of ``enforced_tls_baseline_subusers``: a name, or a dict with a name and its settings."""
+    field = '{0}subusers[{1}]'.format(PREFIX, index)
+    if isinstance(entry, str):
+        return {'name': _check_name(entry, field), 'overrides': {}, 'exempt': False, 'reason': None,
+                'region': None, 'plain': True}
+    if not isinstance(entry, dict):
+        raise PlanError('{0} must be a subuser name or a dict with "name"; got {1}'.format(
+            field, type(entry).__name__))
+    unknown = sorted(set(entry) - ENTRY_KEYS)
+    if unknown:
+        raise PlanError('{0} has unknown keys {1}; allowed are {2}'.format(
+            field, ', '.join(unknown), ', '.join(sorted(ENTRY_KEYS))))
+    if 'name' not in entry:
+        raise PlanError('{0} needs a "name" (the subuser username)'.format(field))
+    name = _check_name(entry['name'], field + '.name')
+    field = '{0} ({1})'.format(field, name)
+    exempt = entry.get('exempt', False)
+    if not isinstance(exempt, bool):
+        raise PlanError('{0}: exempt must be true or false; got {1!r}'.format(field, exempt))
+    reason = entry.get('reason')
+    if exempt and (not isinstance(reason, str) or not reason.strip()):
+        raise PlanError('{0}: an exempt subuser needs a "reason", so that reports can say why'.format(field))
+    region = entry.get('region')
+    if region is not None and region not in REGIONS:
+        raise PlanError('{0}: region must be one of {1}; got {2!r}'.format(field, ', '.join(REGIONS), region))
+    overrides = {}
+    if any(entry.get(key) is not None for key in SETTING_FIELDS):
+        try:
+            overrides = parse_desired_settings(entry, field_prefix=field + ': ')
+        except SettingsError as error:
+            raise PlanError(str(error))
+    if exempt and overrides:
+        raise PlanError('{0}: an exempt subuser cannot also have settings; remove either'.format(field))
+    return {'name': name, 'overrides': overrides, 'exempt': exempt, 'reason': reason, 'region': region,
+            'plain': False}
+
+
+def _merge_listed(accounts, listed):
+    """Add a listed entry, merging it with an earlier one of the same name."""
+    earlier = accounts.get(listed['name'])
+    if earlier is None:
+        accounts[listed['name']] = listed
+        return
+    if listed['plain']:
+        return
+    if not earlier['plain'] and not earlier.get('discovered'):
+        if (earlier['overrides'], earlier['exempt'], earlier['region']) != (
+                listed['overrides'], listed['exempt'], listed['region']):
+            raise PlanError('{0}subusers lists {1!r} twice with different settings; keep one entry'.format(
+                PREFIX, listed['name']))
+        return
+    merged = dict(listed)
+    if merged['region'] is None:
+        merged['region'] = earlier['region']
+    merged['discovered'] = earlier.get('discovered', False)
+    accounts[listed['name']] = merged
+
+
+def build_plan(policy, subusers=None, discovered=None, exclude=None, include_disabled=False, region=None):
+    """Group the accounts by effective policy and region.
+
+    ``policy``: the baseline, a dict with any of require_tls, require_valid_cert,
+    version. ``subusers``: names, or dicts with ``name`` and overrides, or
+    ``exempt: true`` with a ``reason``. ``discovered``: subusers as listed by
+    ``sendgrid_subuser_info`` (disabled ones are left out unless
+    ``include_disabled``), or None. ``exclude``: names to leave out entirely.
+    ``region``: the region of listed subusers whose region is not known.
+
+    Returns ``{'policy', 'groups': [{'region', 'policy', 'accounts'}], 'exempt':
+    [{'account', 'reason', 'region'}], 'excluded', 'disabled'}``, accounts in
+    discovery order, then listing order. Raises PlanError on bad input.
+    """
+    if not isinstance(policy, dict):
+        raise PlanError('{0}policy must be a dict with any of {1}; got {2}'.format(
+            PREFIX, ', '.join(SETTING_FIELDS), type(policy).__name__))
+    unknown = sorted(set(policy) - set(SETTING_FIELDS))
+    if unknown:
+        raise PlanError('{0}policy has unknown keys {1}; allowed are {2}'.format(
+            PREFIX, ', '.join(unknown), ', '.join(SETTING_FIELDS)))
+    try:
+        baseline = parse_desired_settings(policy, field_prefix=PREFIX + 'policy.')
+    except SettingsError as error:
+        raise PlanError(str(error))
+    if region is not None and region not in REGIONS:
+        raise PlanError('{0}region must be one of {1}; got {2!r}'.format(PREFIX, ', '.join(REGIONS), region))
+    for name, value in (('subusers', subusers), ('exclude', exclude), ('discovered subusers', discovered)):
+        if value is not None and not isinstance(value, list):
+            raise PlanError('{0}{1} must be a list; got {2}'.format(PREFIX, name, type(value).__name__))
+
+    accounts = {}
+    disabled = []
+    for subuser in discovered or []:
+        if subuser.get('disabled') and not include_disabled:
+            disabled.append(subuser['username'])
+            continue
+        accounts[subuser['username']] = {
+            'name': subuser['username'], 'overrides': {}, 'exempt': False, 'reason': None,
+            'region': subuser.get('region') or 'global', 'plain': True, 'discovered': True}
+    for index, entry in enumerate(subusers or []):
+        _merge_listed(accounts, _parse_entry(entry, index))
+
+    excluded_names = set()
+    for index, name in enumerate(exclude or []):
+        excluded_names.add(_check_name(name, '{0}exclude[{1}]'.format(PREFIX, index)))
+    excluded = [name for name in accounts if name in excluded_names]
+
+    groups = {}
+    exempt = []
+    for name, account in accounts.items():
+        if name in excluded_names:
+            continue
+        account_region = account['region'] or region
+        if account['exempt']:
+            exempt.append({'account': name, 'reason': account['reason'], 'region': account_region})
+            continue
+        effective = dict(baseline)
+        effective.update(account['overrides'])
+        key = (account_region or '', _settings_key(effective))
+        group = groups.setdefault(key, {'region': account_region, 'policy': effective, 'accounts': []})
+        group['accounts'].append(name)
+    return {'policy': baseline, 'groups': list(groups.values()), 'exempt': exempt, 'excluded': excluded,
+            'disabled': disabled}
+
+
+def _group_entries(group_result):
+    """The report entries of one batch call, whatever became of it."""
+    group = group_result.get('item') or {}
+    policy = group.get('policy')
+    region = group.get('region')
+    results = group_result.get('results')
+    if group_result.get('skipped'):
+        return []
+    if not isinstance(results, list):
+        # The call failed before it could try any account: every account of it failed.
+        message = group_result.get('msg') or 'the task failed without a message'
+        return [_entry(name, region, policy, failed=True, reason=message) for name in group.get('accounts', [])]
+    return [_entry(result['account'], region, policy, result=result) for result in results]
+
+
+def _entry(account, region, policy, result=None, failed=False, reason=None):
+    entry = {'account': account, 'region': region, 'policy': policy, 'status': None,
+             'before': None, 'after': None, 'differences': [], 'reason': reason}
+    if result is not None:
+        failed = bool(result.get('failed'))
+        entry.update(before=result.get('before'), after=result.get('after'),
+                     differences=result.get('differences') or [])
+        if failed:
+            entry['reason'] = result.get('msg')
+        elif result.get('changed'):
+            entry['reason'] = result.get('msg')
+    entry['status'] = 'failed' if failed else None
+    return entry
+
+
+def _parent_entry(parent_result, policy):
+    if parent_result.get('failed') or 'enforced_tls' not in parent_result:
+        return _entry(PARENT_ACCOUNT, None, policy, failed=True,
+                      reason=parent_result.get('msg') or 'the task failed without a message')
+    return _entry(PARENT_ACCOUNT, None, policy, result={
+        'failed': False, 'changed': parent_result.get('changed'), 'before': parent_result.get('before'),
+        'after': parent_result.get('enforced_tls'), 'differences': parent_result.get('differences'),
+        'msg': parent_result.get('msg')})
+
+
+def ran_in_check_mode(results, default=False):
+    """Whether the module calls ran in check mode, as they report it (``check_mode``).
+
+    The play keyword ``check_mode: true`` does not show in ``ansible_check_mode``,
+    so the calls' own word is preferred; ``default`` is for when none could say.
+    """
+    reported = [result['check_mode'] for result in results if result and 'check_mode' in result]
+    return any(reported) if reported else bool(default)
+
+
+def build_report(plan, parent_result=None, group_results=None, check_mode=False, generated_at=None):
+    """One entry per account with its status, before, after and reason, plus counts.
+
+    ``parent_result``: the registered result of the parent account's call (None
+    when the parent is left out). ``group_results``: the registered results of
+    the batch calls, one per group of the plan (each with its ``item``).
+    ``check_mode``: used when no call reports whether it ran in check mode.
+    Statuses: compliant, changed, drift (in check mode), exempt, failed.
+    Accounts come in the order of :data:`STATUS_ORDER`, then as processed.
+    """
+    check_mode = ran_in_check_mode([parent_result] + list(group_results or []), check_mode)
+    entries = []
+    if parent_result is not None and not parent_result.get('skipped'):
+        entries.append(_parent_entry(parent_result, plan.get('policy')))
+    for group_result in group_results or []:
+        entries.extend(_group_entries(group_result))
+    for entry in entries:
+        if entry['status'] is None:
+            if entry['differences']:
+                entry['status'] = 'drift' if check_mode else 'changed'
+            else:
+                entry['status'] = 'compliant'
+    for exempt in plan.get('exempt', []):
+        entry = _entry(exempt['account'], exempt.get('region'), None, reason=exempt['reason'])
+        entry['status'] = 'exempt'
+        entries.append(entry)
+    entries.sort(key=lambda entry: STATUS_ORDER.index(entry['status']))
+    summary = {'total': len(entries)}
+    for status in STATUS_ORDER:
+        summary[status] = sum(1 for entry in entries if entry['status'] == status)
+    summary['out_of_policy'] = summary['drift'] + summary['failed']
+    return {
+        'mode': 'audit' if check_mode else 'enforce',
+        'generated_at': generated_at,
+        'policy': plan.get('policy'),
+        'summary': summary,
+        'excluded': plan.get('excluded', []),
+        'disabled': plan.get('disabled', []),
+        'accounts': entries,
+    }
