@@ -32,6 +32,7 @@ options:
       - The API's base URL, overriding O(region). For a proxy in front of SendGrid, or the collection's emulator.
       - If not set, the value of the E(SENDGRID_API_URL) environment variable is used.
       - Must be C(https://), or C(http://) to a loopback host (V(localhost), V(127.0.0.1), V(::1)) only.
+      - An empty value counts as not set.
     type: str
   on_behalf_of:
     description:

@@ -37,6 +37,22 @@ class PlanError(ValueError):
     """The role's inputs do not make a plan; the message names the input and what is allowed."""
 
 
+def as_subuser_list(value):
+    """A list of subuser entries from a list, or from text as a survey gives it.
+
+    Text holds one name per line or comma-separated names; blank ones are dropped.
+    A list is returned as it is (its entries may be dicts with overrides).
+    """
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [name.strip() for name in value.replace(',', '\n').splitlines() if name.strip()]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise PlanError('expected a list of subusers, or text with one name per line; got {0}'.format(
+        type(value).__name__))
+
+
 def _settings_key(settings):
     return tuple((field, canonical_version(settings[field]) if field == 'version' else settings[field])
                  for field in SETTING_FIELDS if field in settings)

@@ -73,7 +73,8 @@ def create_client(module, pool_size=1):
         client = SendGridClient(
             api_key=params['api_key'],
             region=params['region'],
-            api_url=params['api_url'],
+            # An empty value (an optional AWX credential field left blank) means "not set".
+            api_url=params['api_url'] if params['api_url'] and params['api_url'].strip() else None,
             timeout=params['timeout'],
             validate_certs=params['validate_certs'],
             max_retries=params['max_retries'],
