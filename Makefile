@@ -17,11 +17,12 @@ export ANSIBLE_TEST = $(BIN)/ansible-test
 ANSIBLE_TEST_SH := tests/utils/ansible-test.sh
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv test sanity units integration lint changelog-lint demo emulator clean
+.PHONY: help venv test sanity units integration lint changelog-lint bench-smoke bench demo emulator clean
 
 help:
 	@echo "make demo    run the example against the emulator (audit, enforce, audit)"
 	@echo "make test    run every test: sanity, units, integration, ansible-lint, changelog lint"
+	@echo "make bench   run the benchmark and write docs/performance.md"
 	@echo "make emulator  start the SendGrid emulator on 127.0.0.1:3030 (Ctrl-C stops it)"
 
 $(STAMP): tests/requirements.txt
@@ -35,7 +36,7 @@ $(STAMP): tests/requirements.txt
 venv: $(STAMP)
 
 test: $(STAMP)
-	$(MAKE) --no-print-directory sanity units integration lint changelog-lint
+	$(MAKE) --no-print-directory sanity units integration lint changelog-lint bench-smoke
 	@echo "make test: all quality gates passed"
 
 sanity: $(STAMP)
@@ -52,6 +53,14 @@ lint: $(STAMP)
 
 changelog-lint: $(STAMP)
 	$(BIN)/antsibull-changelog lint
+
+# The benchmark is not a test: it prints figures. Its smoke run (N = 20, no latency) is in
+# make test so that it cannot rot; the full run writes docs/performance.md and its plots.
+bench-smoke: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench.py --smoke
+
+bench: $(STAMP)
+	$(BIN)/python tests/benchmarks/bench.py
 
 demo: $(STAMP)
 	tests/utils/demo.sh

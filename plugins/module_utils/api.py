@@ -85,6 +85,8 @@ EPOCH_THRESHOLD = 1e9
 # Added to a server-given reset so that a whole-second epoch has surely passed.
 RESET_MARGIN = 0.25
 DEFAULT_RATE_LIMIT_WAIT = 1.0
+# How soon a worker held back by requests in flight looks at the quota again.
+PACING_RECHECK = 0.05
 # A 429 always waits at least this long, so that a server asking for no wait cannot spin the client.
 MIN_RATE_LIMIT_WAIT = 0.5
 USER_AGENT = 'mailops.sendgrid-ansible-collection'
@@ -396,6 +398,10 @@ class RateLimiter(object):
                 self._remaining = None
                 self._reset_at = None
             if self._remaining is not None and self._remaining - self._in_flight <= 0:
+                if self._remaining > 0:
+                    # The quota left is spoken for by requests in flight; their answers may show
+                    # otherwise (not every request counts), so look again soon.
+                    return min(self._reset_at - now, PACING_RECHECK)
                 return self._reset_at - now
             self._in_flight += 1
             return 0.0

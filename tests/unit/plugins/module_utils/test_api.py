@@ -533,15 +533,28 @@ def test_rate_limiter_paces_by_remaining_minus_in_flight(fake_time):
     limiter.record_answer(headers(2, 10))  # window: 2 left, resets in 10 s
     assert limiter.delay_before_request() == 0.0  # request 2
     assert limiter.delay_before_request() == 0.0  # request 3: 2 in flight use up the 2 left
-    assert limiter.delay_before_request() == pytest.approx(10.0)
-    assert limiter.delay_before_request() == pytest.approx(10.0)  # blocked callers reserve nothing
+    # Held back by requests in flight: look again soon, their answers may leave quota.
+    assert limiter.delay_before_request() == pytest.approx(api.PACING_RECHECK)
+    assert limiter.delay_before_request() == pytest.approx(api.PACING_RECHECK)  # blocked callers reserve nothing
     fake_time.sleep(4)
     limiter.record_answer(headers(1, 6))  # request 2 answered, same window: 1 left, 1 in flight
-    assert limiter.delay_before_request() == pytest.approx(6.0)
-    limiter.record_answer(headers(0, 6))  # request 3 answered
-    assert limiter.delay_before_request() == pytest.approx(6.0)
+    assert limiter.delay_before_request() == pytest.approx(api.PACING_RECHECK)
+    limiter.record_answer(headers(0, 6))  # request 3 answered: the quota is gone
+    assert limiter.delay_before_request() == pytest.approx(6.0)  # so wait for the reset
     fake_time.sleep(6)  # the window has reset
     assert limiter.delay_before_request() == 0.0
+    assert limiter.delay_before_request() == 0.0
+
+
+def test_rate_limiter_lets_a_request_go_when_answers_leave_quota(fake_time):
+    limiter = RateLimiter(fake_time.clock)
+    assert limiter.delay_before_request() == 0.0
+    limiter.record_answer(headers(5, 10))
+    for dummy in range(5):
+        assert limiter.delay_before_request() == 0.0  # 5 in flight, 5 left
+    assert limiter.delay_before_request() == pytest.approx(api.PACING_RECHECK)
+    # One request in flight was not counted by the server: its answer still shows 5 left.
+    limiter.record_answer(headers(5, 10))
     assert limiter.delay_before_request() == 0.0
 
 
