@@ -76,8 +76,13 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.baseline import b
 def enforced_tls_report(plan, parent_result=None, group_results=None, check_mode=False, generated_at=None):
     if not isinstance(plan, dict):
         raise AnsibleFilterError('enforced_tls_report expects the plan made by enforced_tls_plan as input')
-    return build_report(plan, parent_result=parent_result, group_results=group_results, check_mode=check_mode,
-                        generated_at=generated_at)
+    try:
+        return build_report(plan, parent_result=parent_result, group_results=group_results, check_mode=check_mode,
+                            generated_at=generated_at)
+    except (KeyError, TypeError, AttributeError) as error:
+        raise AnsibleFilterError('enforced_tls_report: the plan or results do not have the expected shape ({0}: {1});'
+                                 ' pass the output of enforced_tls_plan and the registered module results'.format(
+                                     type(error).__name__, error))
 
 
 class FilterModule(object):

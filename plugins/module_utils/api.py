@@ -312,9 +312,11 @@ def error_hint(status, method, path, on_behalf_of, base_url):
     if on_behalf_of is not None:
         on_behalf_hint = (' Also check that {0} exists and belongs to the parent account this key is for'
                           ' (on_behalf_of / subusers).'.format(account))
-    if status == 400:
+    if status == 400 and path == ENFORCED_TLS_PATH:
         return ('Check the values sent: require_tls and require_valid_cert are booleans, version is one of'
                 ' 1.1, 1.2, 1.3.')
+    if status == 400:
+        return 'Check the values sent (see SendGrid\'s message).'
     if status == 401:
         return ('Check api_key (or SENDGRID_API_KEY): it may be mistyped, revoked, or from another region'
                 ' (EU keys need region: eu).' + on_behalf_hint)
@@ -510,7 +512,9 @@ class SendGridClient(object):
         if region not in SUBUSER_REGIONS:
             raise SendGridConfigError('region must be one of {0}; got {1!r}'.format(
                 ', '.join(SUBUSER_REGIONS), region), field='region')
-        check_positive('page_size', page_size)
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
+            raise SendGridConfigError('page_size must be a whole number of 1 or more; got {0!r}'.format(page_size),
+                                      field='page_size')
         subusers = []
         seen = set()
         offset = 0

@@ -103,25 +103,37 @@ def _parse_entry(entry, index):
             'plain': False}
 
 
-def _merge_listed(accounts, listed):
-    """Add a listed entry, merging it with an earlier one of the same name."""
-    earlier = accounts.get(listed['name'])
-    if earlier is None:
-        accounts[listed['name']] = listed
-        return
-    if listed['plain']:
-        return
-    if not earlier['plain'] and not earlier.get('discovered'):
-        if (earlier['overrides'], earlier['exempt'], earlier['region']) != (
-                listed['overrides'], listed['exempt'], listed['region']):
+def _entry_settings(entry):
+    return entry['overrides'], entry['exempt'], entry['reason'], entry['region']
+
+
+def _listed_entries(subusers):
+    """The listed entries by name, in listing order. A dict entry wins over a plain name;
+    two dict entries for one name must agree."""
+    listed = {}
+    for index, raw in enumerate(subusers or []):
+        entry = _parse_entry(raw, index)
+        earlier = listed.get(entry['name'])
+        if earlier is None or (earlier['plain'] and not entry['plain']):
+            listed[entry['name']] = entry
+        elif not entry['plain'] and _entry_settings(earlier) != _entry_settings(entry):
             raise PlanError('{0}subusers lists {1!r} twice with different settings; keep one entry'.format(
-                PREFIX, listed['name']))
-        return
-    merged = dict(listed)
-    if merged['region'] is None:
-        merged['region'] = earlier['region']
-    merged['discovered'] = earlier.get('discovered', False)
-    accounts[listed['name']] = merged
+                PREFIX, entry['name']))
+    return listed
+
+
+def _discovered_regions(discovered):
+    """Discovered subusers: their regions by name, in discovery order, and the disabled names."""
+    regions = {}
+    disabled = set()
+    for index, subuser in enumerate(discovered or []):
+        if not isinstance(subuser, dict) or not isinstance(subuser.get('username'), str):
+            raise PlanError('discovered subusers[{0}] has no username; expected the subusers returned by'
+                            ' sendgrid_subuser_info, got {1!r}'.format(index, subuser))
+        regions[subuser['username']] = subuser.get('region') or 'global'
+        if subuser.get('disabled'):
+            disabled.add(subuser['username'])
+    return regions, disabled
 
 
 def build_plan(policy, subusers=None, discovered=None, exclude=None, include_disabled=False, region=None):
@@ -151,38 +163,36 @@ def build_plan(policy, subusers=None, discovered=None, exclude=None, include_dis
         raise PlanError(str(error))
     if region is not None and region not in REGIONS:
         raise PlanError('{0}region must be one of {1}; got {2!r}'.format(PREFIX, ', '.join(REGIONS), region))
-    for name, value in (('subusers', subusers), ('exclude', exclude), ('discovered subusers', discovered)):
+    for name, value in ((PREFIX + 'subusers', subusers), (PREFIX + 'exclude', exclude),
+                        ('discovered subusers', discovered)):
         if value is not None and not isinstance(value, list):
-            raise PlanError('{0}{1} must be a list; got {2}'.format(PREFIX, name, type(value).__name__))
+            raise PlanError('{0} must be a list; got {1}'.format(name, type(value).__name__))
 
-    accounts = {}
-    disabled = []
-    for subuser in discovered or []:
-        if subuser.get('disabled') and not include_disabled:
-            disabled.append(subuser['username'])
-            continue
-        accounts[subuser['username']] = {
-            'name': subuser['username'], 'overrides': {}, 'exempt': False, 'reason': None,
-            'region': subuser.get('region') or 'global', 'plain': True, 'discovered': True}
-    for index, entry in enumerate(subusers or []):
-        _merge_listed(accounts, _parse_entry(entry, index))
-
+    discovered_regions, disabled_names = _discovered_regions(discovered)
+    listed = _listed_entries(subusers)
     excluded_names = set()
     for index, name in enumerate(exclude or []):
         excluded_names.add(_check_name(name, '{0}exclude[{1}]'.format(PREFIX, index)))
-    excluded = [name for name in accounts if name in excluded_names]
+
+    # Discovered subusers first, in discovery order; a disabled one only if asked for, or listed.
+    names = [name for name in discovered_regions
+             if name not in disabled_names or include_disabled or name in listed]
+    names += [name for name in listed if name not in discovered_regions]
+    disabled = [name for name in discovered_regions if name not in names]
+    excluded = [name for name in names if name in excluded_names]
 
     groups = {}
     exempt = []
-    for name, account in accounts.items():
+    for name in names:
         if name in excluded_names:
             continue
-        account_region = account['region'] or region
-        if account['exempt']:
-            exempt.append({'account': name, 'reason': account['reason'], 'region': account_region})
+        entry = listed.get(name)
+        account_region = (entry and entry['region']) or discovered_regions.get(name) or region
+        if entry and entry['exempt']:
+            exempt.append({'account': name, 'reason': entry['reason'], 'region': account_region})
             continue
         effective = dict(baseline)
-        effective.update(account['overrides'])
+        effective.update(entry['overrides'] if entry else {})
         key = (account_region or '', _settings_key(effective))
         group = groups.setdefault(key, {'region': account_region, 'policy': effective, 'accounts': []})
         group['accounts'].append(name)

@@ -44,6 +44,8 @@ def check_account_names(names, field='subusers'):
     seen = set()
     duplicates = []
     for name in names:
+        if not isinstance(name, str):
+            continue  # already reported above
         if name in seen and name not in duplicates:
             duplicates.append(name)
         seen.add(name)

@@ -63,7 +63,7 @@ class Emulator(object):
                    '--subusers', str(subusers), '--compliant-share', str(1 - DRIFT_SHARE), '--seed', str(SEED),
                    '--latency-ms', str(latency_ms), '--rate-limit', str(rate_limit), '--rate-window', str(rate_window)]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(200):
+        for dummy in range(200):
             if os.path.exists(self.port_file) and open(self.port_file).read().strip():
                 break
             time.sleep(0.05)
@@ -209,7 +209,7 @@ class Bench(object):
     def startup(self, emulator, repeat=3):
         """The floor's measured part: ansible-playbook start-up with one no-op task (median)."""
         walls = [self.measure(emulator, '(d) floor: no-op play', 'start-up', 'noop.yml', [], 0)['wall']
-                 for _ in range(repeat)]
+                 for dummy in range(repeat)]
         self.rows = [row for row in self.rows if row['phase'] != 'start-up']
         return statistics.median(walls)
 
@@ -262,7 +262,7 @@ def machine_description():
     except OSError:
         pass
     try:
-        ansible = subprocess.run(['ansible', '--version'], capture_output=True, text=True).stdout.splitlines()[0]
+        ansible = subprocess.run(['ansible', '--version'], capture_output=True, text=True, check=False).stdout.splitlines()[0]
     except (OSError, IndexError):
         ansible = 'ansible (unknown version)'
     memory_gb = os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2 ** 30
@@ -282,7 +282,7 @@ def table(rows):
 def plot(rows, floors, curve, path_n, path_workers):
     import matplotlib
     matplotlib.use('Agg')
-    import matplotlib.pyplot as pyplot
+    from matplotlib import pyplot
 
     figure, axes = pyplot.subplots(figsize=(7, 4.5))
     series = {}
@@ -293,7 +293,7 @@ def plot(rows, floors, curve, path_n, path_workers):
         series.setdefault('(d) floor', []).append((n, floor))
     for label, points in sorted(series.items()):
         points.sort()
-        axes.plot([n for n, _ in points], [wall for _, wall in points], marker='o',
+        axes.plot([point[0] for point in points], [point[1] for point in points], marker='o',
                   linestyle='--' if label.startswith('(d)') else '-', label=label)
     axes.set_xscale('log')
     axes.set_yscale('log')
@@ -425,6 +425,10 @@ def run_smoke(args, bench, workdir):
     return problems
 
 
+def format_value(value):
+    return '{0:.1f}'.format(value) if isinstance(value, float) else str(value)
+
+
 def write_docs(path, bench, findings, floors, curve, startup, args, machine):
     lines = [
         '# Performance',
@@ -465,8 +469,7 @@ def write_docs(path, bench, findings, floors, curve, startup, args, machine):
         '|---|---:|---|',
     ]
     for label, value, unit, target in findings:
-        lines.append('| {0} | {1} {2} | {3} |'.format(label, '{0:.1f}'.format(value) if isinstance(value, float)
-                                                       else value, unit, target))
+        lines.append('| {0} | {1} {2} | {3} |'.format(label, format_value(value), unit, target))
     lines += [
         '',
         '## Workers',
@@ -485,7 +488,7 @@ def write_docs(path, bench, findings, floors, curve, startup, args, machine):
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--smoke', action='store_true', help='N = 20, no latency; checks the counts, prints figures')
     parser.add_argument('--latency-ms', type=float, default=50)
     parser.add_argument('--small-n', type=int, default=100, help='N for every contender')
@@ -532,8 +535,7 @@ def main(argv=None):
     print()
     print(table(bench.rows))
     for label, value, unit, target in findings:
-        print('{0}: {1} {2} (target: {3})'.format(label, '{0:.2f}'.format(value) if isinstance(value, float)
-                                                  else value, unit, target or '-'))
+        print('{0}: {1} {2} (target: {3})'.format(label, format_value(value), unit, target or '-'))
     for problem in problems:
         print('COUNT MISMATCH: ' + problem)
     return 1 if problems else 0

@@ -102,3 +102,39 @@ class FakeTime(object):
 
 def settings(require_tls=False, require_valid_cert=False, version=1.1):
     return {'require_tls': require_tls, 'require_valid_cert': require_valid_cert, 'version': version}
+
+
+def subuser(username, region=None, disabled=False, user_id=None, email=None):
+    """One entry of GET /v3/subusers as SendGrid sends it (no ``region`` key when region is None)."""
+    entry = {'username': username, 'id': user_id, 'email': email or '{0}@example.com'.format(username),
+             'disabled': disabled}
+    if region is not None:
+        entry['region'] = region
+    return entry
+
+
+class FakeSubuserServer(object):
+    """GET /v3/subusers over a fixed list, paged with limit and offset like SendGrid.
+
+    ``username`` keeps the subusers whose name starts with it; ``region`` (when
+    ``honour_region``) those of that region, entries without one being global.
+    ``ignore_offset`` answers the first page whatever the offset. Use as
+    ``FakeSession(forever=lambda: server)``.
+    """
+
+    def __init__(self, subusers, ignore_offset=False, honour_region=True):
+        self.subusers = list(subusers)
+        self.ignore_offset = ignore_offset
+        self.honour_region = honour_region
+
+    def __call__(self, method, url, kwargs):
+        if method != 'GET' or not url.endswith('/v3/subusers'):
+            raise AssertionError('unexpected request: {0} {1}'.format(method, url))
+        params = kwargs['params']
+        found = self.subusers
+        if 'username' in params:
+            found = [entry for entry in found if entry['username'].startswith(params['username'])]
+        if 'region' in params and self.honour_region:
+            found = [entry for entry in found if entry.get('region', 'global') == params['region']]
+        offset = 0 if self.ignore_offset else params['offset']
+        return FakeResponse(200, found[offset:offset + params['limit']])

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
@@ -26,20 +27,58 @@ try:
 except ImportError:  # ansible-core before 2.19
     _patch_module_args = None
 
+try:
+    from ansible.module_utils import _internal as _module_utils_internal
+except ImportError:  # ansible-core before 2.19
+    _module_utils_internal = None
+
+
+def _no_controller_types():
+    return {}
+
+
+def _no_controller_module(dummy_name):
+    return None
+
 
 @contextlib.contextmanager
-def set_module_args(args):
-    """Expose ``args`` to the AnsibleModule created within this context."""
-    if _patch_module_args is not None:
-        with _patch_module_args(args):
-            yield
+def as_target():
+    """Run module code as it runs on a target host, even in a process that imported controller code.
+
+    On ansible-core 2.19+, importing any controller module (``ansible.errors``, as the
+    filter plugins and their tests do) switches module_utils to controller mode for the
+    whole process: ``module.warn()`` then goes to the controller's display instead of
+    the module's result. Within this context module_utils is back in target mode.
+    """
+    if _module_utils_internal is None or not getattr(_module_utils_internal, 'is_controller', False):
+        yield
         return
-    previous = basic._ANSIBLE_ARGS
-    basic._ANSIBLE_ARGS = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
+    names = ('is_controller', 'get_controller_serialize_map', 'import_controller_module')
+    saved = dict((name, getattr(_module_utils_internal, name)) for name in names)
+    _module_utils_internal.is_controller = False
+    _module_utils_internal.get_controller_serialize_map = _no_controller_types
+    _module_utils_internal.import_controller_module = _no_controller_module
     try:
         yield
     finally:
-        basic._ANSIBLE_ARGS = previous
+        for name, value in saved.items():
+            setattr(_module_utils_internal, name, value)
+
+
+@contextlib.contextmanager
+def set_module_args(args):
+    """Expose ``args`` to the AnsibleModule created within this context, run as on a target host."""
+    with as_target():
+        if _patch_module_args is not None:
+            with _patch_module_args(args):
+                yield
+            return
+        previous = basic._ANSIBLE_ARGS
+        basic._ANSIBLE_ARGS = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = previous
 
 
 class ModuleExit(Exception):
@@ -108,3 +147,43 @@ class FakeAccount(object):
             self.state.update(kwargs['json'])
             return FakeResponse(200, self.state)
         raise AssertionError('unexpected method {0}'.format(method))
+
+
+class FakeFleet(object):
+    """Many accounts' Enforced TLS settings, chosen by each request's On-Behalf-Of header.
+
+    ``states`` maps account names (None for the parent) to settings; GET returns an
+    account's setting, PATCH updates it. ``errors`` maps account names to the
+    FakeResponse answered to their requests of ``error_methods``. An account not in
+    ``states`` gets a 404. Every request is recorded in ``requests`` as
+    ``(method, account)``; safe to use from many threads. Use as
+    ``FakeSession(forever=lambda: fleet)``.
+    """
+
+    def __init__(self, states, errors=None, error_methods=('GET', 'PATCH')):
+        self.states = dict((name, dict(state)) for name, state in states.items())
+        self.errors = dict(errors or {})
+        self.error_methods = error_methods
+        self.requests = []
+        self._lock = threading.Lock()
+
+    def __call__(self, method, url, kwargs):
+        account = (kwargs.get('headers') or {}).get('On-Behalf-Of')
+        with self._lock:
+            self.requests.append((method, account))
+            if account in self.errors and method in self.error_methods:
+                return self.errors[account]
+            if account not in self.states:
+                return FakeResponse(404, {'errors': [{'message': 'unknown account'}]})
+            state = self.states[account]
+            if method == 'GET':
+                return FakeResponse(200, state)
+            if method == 'PATCH':
+                state.update(kwargs['json'])
+                return FakeResponse(200, state)
+        raise AssertionError('unexpected method {0}'.format(method))
+
+    def methods_for(self, account):
+        """The methods of the requests sent for ``account``, in order."""
+        with self._lock:
+            return [method for method, name in self.requests if name == account]

@@ -1,0 +1,81 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import pytest
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.mailops.sendgrid.plugins.filter import enforced_tls_plan as plan_filter
+from ansible_collections.mailops.sendgrid.plugins.filter.enforced_tls_plan import FilterModule, enforced_tls_plan
+from ansible_collections.mailops.sendgrid.plugins.module_utils.baseline import PlanError, build_plan
+
+POLICY = {'require_tls': True, 'version': '1.2'}
+
+
+def test_filters_exposes_the_name():
+    filters = FilterModule().filters()
+    assert list(filters) == ['enforced_tls_plan']
+    assert filters['enforced_tls_plan'] is enforced_tls_plan
+
+
+def test_plan_is_the_one_of_build_plan():
+    kwargs = dict(subusers=['a', {'name': 'b', 'version': 1.3}, {'name': 'lab', 'exempt': True, 'reason': 'test'}],
+                  discovered=[{'username': 'd', 'region': 'eu', 'disabled': False},
+                              {'username': 'off', 'region': 'global', 'disabled': True}],
+                  exclude=['x'], include_disabled=False, region='global')
+    plan = enforced_tls_plan(POLICY, **kwargs)
+    assert plan == build_plan(POLICY, **kwargs)
+    assert plan == {
+        'policy': {'require_tls': True, 'version': 1.2},
+        'groups': [
+            {'region': 'eu', 'policy': {'require_tls': True, 'version': 1.2}, 'accounts': ['d']},
+            {'region': 'global', 'policy': {'require_tls': True, 'version': 1.2}, 'accounts': ['a']},
+            {'region': 'global', 'policy': {'require_tls': True, 'version': 1.3}, 'accounts': ['b']},
+        ],
+        'exempt': [{'account': 'lab', 'reason': 'test', 'region': 'global'}],
+        'excluded': [],
+        'disabled': ['off'],
+    }
+
+
+def test_every_argument_is_passed_on(monkeypatch):
+    calls = []
+
+    def fake_build_plan(policy, **kwargs):
+        calls.append((policy, kwargs))
+        return 'the plan'
+
+    monkeypatch.setattr(plan_filter, 'build_plan', fake_build_plan)
+    assert enforced_tls_plan(POLICY, subusers=['a'], discovered=[], exclude=['b'], include_disabled=True,
+                             region='eu') == 'the plan'
+    assert enforced_tls_plan(POLICY) == 'the plan'
+    assert calls == [
+        (POLICY, {'subusers': ['a'], 'discovered': [], 'exclude': ['b'], 'include_disabled': True, 'region': 'eu'}),
+        (POLICY, {'subusers': None, 'discovered': None, 'exclude': None, 'include_disabled': False, 'region': None}),
+    ]
+
+
+@pytest.mark.parametrize('policy, kwargs, message', [
+    ({}, {}, 'give at least one of enforced_tls_baseline_policy.require_tls,'
+             ' enforced_tls_baseline_policy.require_valid_cert, enforced_tls_baseline_policy.version'),
+    (POLICY, {'subusers': [{'name': 'lab', 'exempt': True}]},
+     'enforced_tls_baseline_subusers[0] (lab): an exempt subuser needs a "reason", so that reports can say why'),
+    (POLICY, {'region': 'us'}, "enforced_tls_baseline_region must be one of global, eu; got 'us'"),
+])
+def test_plan_error_becomes_a_filter_error(policy, kwargs, message):
+    with pytest.raises(AnsibleFilterError) as excinfo:
+        enforced_tls_plan(policy, **kwargs)
+    assert excinfo.value.message == message
+    assert not isinstance(excinfo.value, PlanError)
+
+
+def test_other_errors_are_not_hidden(monkeypatch):
+    def broken(*args, **kwargs):
+        raise KeyError('username')
+
+    monkeypatch.setattr(plan_filter, 'build_plan', broken)
+    with pytest.raises(KeyError):
+        enforced_tls_plan(POLICY)

@@ -1,0 +1,309 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils import batch
+from ansible_collections.mailops.sendgrid.plugins.module_utils.batch import (
+    MAX_ACCOUNTS,
+    check_account_names,
+    failure_message,
+    failure_result,
+    run_for_each,
+    summarize,
+)
+from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
+    SendGridAPIError,
+    SendGridConfigError,
+    SendGridResponseError,
+)
+
+# Only ever reached when the code under test is wrong: a passing test never waits this long.
+DEADLOCK_GUARD = 5.0
+
+
+def ok(account, changed=False):
+    return {'account': account, 'changed': changed, 'failed': False, 'msg': 'fine', 'before': {}, 'after': {},
+            'differences': ['require_tls'] if changed else []}
+
+
+def failed(account, msg='broken'):
+    return failure_result(account, msg)
+
+
+# ---------------------------------------------------------------------------
+# check_account_names
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize('names', [[], ['a'], ['marketing', 'account-id 42', 'a b', 'accountant']])
+def test_check_account_names_accepts_and_returns_the_list(names):
+    assert check_account_names(names) is names
+
+
+@pytest.mark.parametrize('names, message', [
+    (['a', ''], 'subusers[1] must not be empty or only whitespace'),
+    (['  ', 'b'], 'subusers[0] must not be empty or only whitespace'),
+    ([' a'], "subusers[0] ' a' has leading or trailing whitespace; remove it"),
+    (['a\t'], "subusers[0] 'a\\t' contains control characters (such as CR or LF), which are not allowed in an"
+              ' On-Behalf-Of header'),
+    (['ok', 'a\r\nX-Injected: 1'], "subusers[1] 'a\\r\\nX-Injected: 1' contains control characters (such as CR or LF),"
+                                   ' which are not allowed in an On-Behalf-Of header'),
+    (['a\x7f'], "subusers[0] 'a\\x7f' contains control characters (such as CR or LF), which are not allowed in an"
+                ' On-Behalf-Of header'),
+    (['account-id'], "subusers[0] 'account-id': write a customer account as \"account-id <id>\""),
+    ([42], 'subusers[0] must be a string (a subuser username or "account-id <id>"); got 42'),
+    ([None], 'subusers[0] must be a string (a subuser username or "account-id <id>"); got None'),
+])
+def test_check_account_names_refuses_bad_names(names, message):
+    with pytest.raises(SendGridConfigError) as excinfo:
+        check_account_names(names)
+    assert excinfo.value.message == message
+    assert excinfo.value.field == 'subusers'
+
+
+def test_check_account_names_names_every_duplicate_once():
+    with pytest.raises(SendGridConfigError) as excinfo:
+        check_account_names(['a', 'b', 'a', 'c', 'b', 'a'])
+    assert excinfo.value.message == "subusers lists 'a', 'b' more than once"
+
+
+def test_check_account_names_reports_bad_names_and_duplicates_together():
+    with pytest.raises(SendGridConfigError) as excinfo:
+        check_account_names(['x', '', 'x'])
+    assert excinfo.value.message == ("subusers[1] must not be empty or only whitespace; subusers lists 'x' more"
+                                     ' than once')
+
+
+def test_check_account_names_uses_the_given_field():
+    with pytest.raises(SendGridConfigError) as excinfo:
+        check_account_names(['a', 'a', ''], field='accounts')
+    assert excinfo.value.message == "accounts[2] must not be empty or only whitespace; accounts lists 'a' more than once"
+    assert excinfo.value.field == 'accounts'
+
+
+def test_check_account_names_shows_at_most_ten_problems():
+    with pytest.raises(SendGridConfigError) as excinfo:
+        check_account_names([''] * 12 + ['ok'])
+    parts = excinfo.value.message.split('; ')
+    assert len(parts) == 11
+    assert parts[0] == 'subusers[0] must not be empty or only whitespace'
+    assert parts[9] == 'subusers[9] must not be empty or only whitespace'
+    # 12 empty names, and one more for '' listed more than once.
+    assert parts[10] == 'and 3 more problems'
+
+
+@pytest.mark.parametrize('names, type_name', [
+    ('a', 'str'), (('a', 'b'), 'tuple'), ({'a': 1}, 'dict'), (None, 'NoneType'),
+])
+def test_check_account_names_refuses_non_lists(names, type_name):
+    with pytest.raises(SendGridConfigError) as excinfo:
+        check_account_names(names)
+    assert excinfo.value.message == 'subusers must be a list of subuser names; got {0}'.format(type_name)
+    assert excinfo.value.field == 'subusers'
+
+
+def test_check_account_names_refuses_too_many_quickly():
+    names = ['subuser-{0}'.format(index) for index in range(100000)]
+    started = time.perf_counter()
+    with pytest.raises(SendGridConfigError) as excinfo:
+        check_account_names(names)
+    assert time.perf_counter() - started < 0.25
+    assert excinfo.value.message == ('subusers holds 100000 names, more than the 50000 one task handles; split'
+                                     ' the list')
+    assert excinfo.value.field == 'subusers'
+
+
+def test_check_account_names_refuses_too_many_before_looking_at_names(monkeypatch):
+    def must_not_be_called(*args):
+        raise AssertionError('names were validated one by one')
+    monkeypatch.setattr(batch, 'validate_on_behalf_of', must_not_be_called)
+    with pytest.raises(SendGridConfigError) as excinfo:
+        check_account_names([''] * (MAX_ACCOUNTS + 1), field='accounts')
+    assert excinfo.value.message.startswith('accounts holds 50001 names, more than the 50000')
+
+
+def test_check_account_names_accepts_exactly_max_accounts():
+    assert MAX_ACCOUNTS == 50000
+    names = ['s{0}'.format(index) for index in range(MAX_ACCOUNTS)]
+    assert check_account_names(names) is names
+
+
+@pytest.mark.parametrize('entry', [['a'], {'name': 'a'}])
+def test_check_account_names_refuses_unhashable_entries_with_a_config_error(entry):
+    with pytest.raises(SendGridConfigError) as excinfo:
+        check_account_names(['ok', entry])
+    assert excinfo.value.message.startswith('subusers[1] must be a string')
+
+
+# ---------------------------------------------------------------------------
+# run_for_each
+# ---------------------------------------------------------------------------
+
+def test_run_for_each_empty():
+    def must_not_run(account):
+        raise AssertionError('called for {0}'.format(account))
+    assert run_for_each([], must_not_run, 4) == []
+
+
+def test_run_for_each_results_in_input_order_when_finishing_in_reverse():
+    accounts = ['a', 'b', 'c', 'd']
+    done = dict((account, threading.Event()) for account in accounts)
+    finished = []
+    lock = threading.Lock()
+
+    def operation(account):
+        index = accounts.index(account)
+        if index + 1 < len(accounts):
+            # Each account finishes only after the next one has.
+            assert done[accounts[index + 1]].wait(DEADLOCK_GUARD), 'the accounts did not run concurrently'
+        with lock:
+            finished.append(account)
+        done[account].set()
+        return ok(account, changed=account in ('b', 'd'))
+
+    results = run_for_each(accounts, operation, 4)
+    assert finished == ['d', 'c', 'b', 'a']
+    assert [result['account'] for result in results] == accounts
+    assert [result['changed'] for result in results] == [False, True, False, True]
+
+
+def test_run_for_each_with_one_worker_runs_in_order():
+    seen = []
+    results = run_for_each(['x', 'y', 'z'], lambda account: seen.append(account) or ok(account), 1)
+    assert seen == ['x', 'y', 'z']
+    assert [result['account'] for result in results] == ['x', 'y', 'z']
+
+
+@pytest.mark.parametrize('workers', [1, 2, 3, 5])
+def test_run_for_each_never_runs_more_than_workers_at_once(workers):
+    lock = threading.Lock()
+    counts = {'now': 0, 'most': 0}
+    full = threading.Event()
+    threads = set()
+
+    def operation(account):
+        with lock:
+            counts['now'] += 1
+            counts['most'] = max(counts['most'], counts['now'])
+            threads.add(threading.current_thread().name)
+            if counts['now'] >= workers:
+                full.set()
+        # Hold the first ones until the pool is full, so that an unbounded pool would show.
+        full.wait(DEADLOCK_GUARD)
+        time.sleep(0.002)
+        with lock:
+            counts['now'] -= 1
+        return ok(account)
+
+    accounts = ['s{0}'.format(index) for index in range(4 * workers + 3)]
+    results = run_for_each(accounts, operation, workers)
+    assert counts['most'] == workers
+    assert len(threads) == workers
+    assert [result['account'] for result in results] == accounts
+
+
+@pytest.mark.parametrize('workers', [0, -3])
+def test_run_for_each_with_fewer_than_one_worker_still_uses_one(workers):
+    threads = set()
+
+    def operation(account):
+        threads.add(threading.current_thread().name)
+        return ok(account)
+
+    results = run_for_each(['a', 'b'], operation, workers)
+    assert [result['account'] for result in results] == ['a', 'b']
+    assert len(threads) == 1
+
+
+def test_run_for_each_sendgrid_error_fails_only_that_account():
+    ran = []
+    lock = threading.Lock()
+
+    def operation(account):
+        with lock:
+            ran.append(account)
+        if account == 'b':
+            raise SendGridAPIError("GET /x for subuser 'b' failed with HTTP 403 Forbidden", account='b', status=403)
+        if account == 'd':
+            raise SendGridResponseError('not JSON')
+        return ok(account, changed=True)
+
+    results = run_for_each(['a', 'b', 'c', 'd', 'e'], operation, 2)
+    assert sorted(ran) == ['a', 'b', 'c', 'd', 'e']
+    assert results[1] == {'account': 'b', 'changed': False, 'failed': True,
+                          'msg': "GET /x for subuser 'b' failed with HTTP 403 Forbidden", 'before': None,
+                          'after': None, 'differences': []}
+    assert results[3] == {'account': 'd', 'changed': False, 'failed': True, 'msg': 'not JSON', 'before': None,
+                          'after': None, 'differences': []}
+    assert [result['failed'] for result in results] == [False, True, False, True, False]
+    assert [result['changed'] for result in results] == [True, False, True, False, True]
+
+
+@pytest.mark.parametrize('error, message', [
+    (KeyError('version'), "unexpected KeyError: 'version'"),
+    (ValueError('boom'), 'unexpected ValueError: boom'),
+    (ZeroDivisionError('division by zero'), 'unexpected ZeroDivisionError: division by zero'),
+])
+def test_run_for_each_unexpected_exception_fails_only_that_account(error, message):
+    def operation(account):
+        if account == 'a':
+            raise error
+        return ok(account)
+
+    results = run_for_each(['a', 'b', 'c'], operation, 3)
+    assert results[0] == failure_result('a', message)
+    assert results[0]['msg'] == message
+    assert results[0]['failed'] is True
+    assert results[1:] == [ok('b'), ok('c')]
+
+
+def test_run_for_each_every_account_failing_still_gives_every_result():
+    def operation(account):
+        raise SendGridConfigError('bad {0}'.format(account))
+
+    results = run_for_each(['a', 'b', 'c'], operation, 2)
+    assert [(result['account'], result['failed'], result['msg']) for result in results] == [
+        ('a', True, 'bad a'), ('b', True, 'bad b'), ('c', True, 'bad c')]
+
+
+# ---------------------------------------------------------------------------
+# summarize and failure_message
+# ---------------------------------------------------------------------------
+
+def test_summarize():
+    results = [ok('a', changed=True), ok('b'), failed('c'), ok('d', changed=True), ok('e'), failed('f')]
+    assert summarize(results) == {'total': 6, 'changed': 2, 'unchanged': 2, 'failed': 2}
+
+
+def test_summarize_empty():
+    assert summarize([]) == {'total': 0, 'changed': 0, 'unchanged': 0, 'failed': 0}
+
+
+def test_summarize_failed_and_changed_counts_as_failed_only():
+    result = dict(failed('a'), changed=True)
+    assert summarize([result, ok('b')]) == {'total': 2, 'changed': 0, 'unchanged': 1, 'failed': 1}
+
+
+def test_failure_message_none_when_nothing_failed():
+    assert failure_message([ok('a'), ok('b', changed=True)]) is None
+    assert failure_message([]) is None
+
+
+def test_failure_message_names_every_failed_account_and_the_first_error():
+    results = [ok('a'), failed('b', 'first problem.'), ok('c', changed=True), failed('d', 'second problem.')]
+    assert failure_message(results) == (
+        'Could not enforce TLS on 2 of 4 accounts: b, d. First error: first problem. Every account has its own'
+        ' result in results.')
+
+
+def test_failure_message_with_another_action():
+    message = failure_message([failed('x', 'nope.')], action='read')
+    assert message.startswith('Could not read 1 of 1 accounts: x. First error: nope.')
+    assert 'second' not in message

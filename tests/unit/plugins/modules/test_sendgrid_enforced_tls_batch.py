@@ -1,0 +1,360 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""sendgrid_enforced_tls in batch mode (subusers, workers)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_enforced_tls
+from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.sendgrid_module_helpers import (
+    FakeFleet,
+    run_module,
+)
+from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import (
+    API_KEY,
+    FakeResponse,
+    FakeSession,
+    settings,
+)
+
+TARGET = settings(True, True, 1.2)
+FORBIDDEN = FakeResponse(403, {'errors': [{'message': 'access forbidden'}]})
+FORBIDDEN_GET = ("GET /v3/user/settings/enforced_tls for subuser 'b' failed with HTTP 403 Forbidden (SendGrid says:"
+                 " access forbidden). Check that the API key has the scope user.settings.enforced_tls.read. Also"
+                 " check that subuser 'b' exists and belongs to the parent account this key is for (on_behalf_of /"
+                 " subusers).")
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch):
+    monkeypatch.delenv('SENDGRID_API_KEY', raising=False)
+    monkeypatch.delenv('SENDGRID_API_URL', raising=False)
+
+
+@pytest.fixture
+def run(monkeypatch):
+    """Run the module; the API key must never be in its result, whatever happened."""
+    def runner(args, session):
+        result = run_module(monkeypatch, sendgrid_enforced_tls.main, args, session)
+        assert API_KEY not in json.dumps(result, default=repr)
+        return result
+    return runner
+
+
+def args(**options):
+    result = {'api_key': API_KEY, 'require_tls': True, 'require_valid_cert': True, 'version': '1.2'}
+    result.update(options)
+    return result
+
+
+def fleet_session(states, **options):
+    fleet = FakeFleet(states, **options)
+    return fleet, FakeSession(forever=lambda: fleet)
+
+
+def account_result(account, before, after, differences, check_mode=False):
+    msg = 'already as asked'
+    if differences:
+        msg = '{0} {1}'.format('would change' if check_mode else 'changed', ', '.join(differences))
+    return {'account': account, 'changed': bool(differences), 'failed': False, 'msg': msg, 'before': before,
+            'after': after, 'differences': differences}
+
+
+def failed_result(account, msg):
+    return {'account': account, 'changed': False, 'failed': True, 'msg': msg, 'before': None, 'after': None,
+            'differences': []}
+
+
+STATES = {
+    'a': settings(False, False, 1.1),
+    'b': settings(True, True, 1.2),
+    'c': settings(True, False, '1.2'),
+    'd': settings(True, True, 1.3),
+}
+
+
+def test_batch_results_in_input_order(run):
+    fleet, session = fleet_session(STATES)
+    result = run(args(subusers=['d', 'b', 'a', 'c'], workers=3), session)
+    assert 'failed' not in result
+    assert result['changed'] is True
+    assert result['check_mode'] is False
+    assert result['results'] == [
+        account_result('d', settings(True, True, 1.3), TARGET, ['version']),
+        account_result('b', TARGET, TARGET, []),
+        account_result('a', settings(False, False, 1.1), TARGET, ['require_tls', 'require_valid_cert', 'version']),
+        account_result('c', settings(True, False, 1.2), TARGET, ['require_valid_cert']),
+    ]
+    assert result['summary'] == {'total': 4, 'changed': 3, 'unchanged': 1, 'failed': 0}
+    assert 'diff' not in result
+    assert 'enforced_tls' not in result
+    for name in ('a', 'c', 'd'):
+        assert fleet.states[name] == TARGET
+        assert fleet.methods_for(name) == ['GET', 'PATCH']
+    assert fleet.methods_for('b') == ['GET']
+    # The parent account is never touched in batch mode.
+    assert fleet.methods_for(None) == []
+    assert session.pool_sizes == [3]
+    assert session.closed is True
+
+
+def test_batch_patch_sends_the_whole_setting(run):
+    fleet, session = fleet_session({'x': settings(True, False, 1.3)})
+    result = run(args(subusers=['x'], require_tls=None, require_valid_cert=True, version=None), session)
+    assert result['results'] == [account_result('x', settings(True, False, 1.3), settings(True, True, 1.3),
+                                                ['require_valid_cert'])]
+    patches = [call for call in session.calls if call['method'] == 'PATCH']
+    assert [call['json'] for call in patches] == [settings(True, True, 1.3)]
+    assert [call['headers'] for call in patches] == [{'On-Behalf-Of': 'x'}]
+
+
+def test_batch_nothing_to_change(run):
+    fleet, session = fleet_session({'a': TARGET, 'b': TARGET})
+    result = run(args(subusers=['a', 'b']), session)
+    assert result['changed'] is False
+    assert 'failed' not in result
+    assert result['summary'] == {'total': 2, 'changed': 0, 'unchanged': 2, 'failed': 0}
+    assert [item['msg'] for item in result['results']] == ['already as asked', 'already as asked']
+    assert [method for method, dummy in fleet.requests] == ['GET', 'GET']
+
+
+def test_batch_empty_list(run):
+    fleet, session = fleet_session({})
+    result = run(args(subusers=[]), session)
+    assert result['changed'] is False
+    assert 'failed' not in result
+    assert result['results'] == []
+    assert result['summary'] == {'total': 0, 'changed': 0, 'unchanged': 0, 'failed': 0}
+    assert fleet.requests == []
+
+
+def test_batch_many_accounts(run):
+    names = ['sub-{0:03d}'.format(index) for index in range(60)]
+    states = dict((name, settings(index % 3 == 0, True, 1.2)) for index, name in enumerate(names))
+    fleet, session = fleet_session(states)
+    result = run(args(subusers=names, workers=7), session)
+    assert [item['account'] for item in result['results']] == names
+    assert [item['changed'] for item in result['results']] == [index % 3 != 0 for index in range(60)]
+    assert result['summary'] == {'total': 60, 'changed': 40, 'unchanged': 20, 'failed': 0}
+    assert all(state == TARGET for state in fleet.states.values())
+    assert len(session.calls) == 100
+    assert session.pool_sizes == [7]
+
+
+def test_batch_one_failing_account(run):
+    fleet, session = fleet_session(STATES, errors={'b': FORBIDDEN})
+    result = run(args(subusers=['a', 'b', 'c', 'd'], workers=2), session)
+    assert result['failed'] is True
+    assert result['changed'] is True
+    assert result['check_mode'] is False
+    assert result['msg'] == ('Could not enforce TLS on 1 of 4 accounts: b. First error: ' + FORBIDDEN_GET
+                             + ' Every account has its own result in results.')
+    assert result['results'] == [
+        account_result('a', settings(False, False, 1.1), TARGET, ['require_tls', 'require_valid_cert', 'version']),
+        failed_result('b', FORBIDDEN_GET),
+        account_result('c', settings(True, False, 1.2), TARGET, ['require_valid_cert']),
+        account_result('d', settings(True, True, 1.3), TARGET, ['version']),
+    ]
+    assert result['summary'] == {'total': 4, 'changed': 3, 'unchanged': 0, 'failed': 1}
+    for name in ('a', 'c', 'd'):
+        assert fleet.states[name] == TARGET
+    assert fleet.methods_for('b') == ['GET']
+
+
+def test_batch_several_failing_accounts_are_all_named(run):
+    states = dict(STATES, e=TARGET)
+    fleet, session = fleet_session(states, errors={'d': FORBIDDEN, 'a': FORBIDDEN}, error_methods=('PATCH',))
+    result = run(args(subusers=['a', 'b', 'c', 'd', 'e', 'unknown']), session)
+    assert result['failed'] is True
+    assert result['msg'].startswith(
+        "Could not enforce TLS on 3 of 6 accounts: a, d, unknown. First error: PATCH /v3/user/settings/enforced_tls"
+        " for subuser 'a' failed with HTTP 403 Forbidden (SendGrid says: access forbidden). Check that the API key"
+        " has the scope user.settings.enforced_tls.update.")
+    assert [(item['account'], item['failed'], item['changed']) for item in result['results']] == [
+        ('a', True, False), ('b', False, False), ('c', False, True), ('d', True, False), ('e', False, False),
+        ('unknown', True, False)]
+    assert result['results'][5]['msg'].startswith(
+        "GET /v3/user/settings/enforced_tls for subuser 'unknown' failed with HTTP 404 Not Found")
+    assert result['summary'] == {'total': 6, 'changed': 1, 'unchanged': 2, 'failed': 3}
+    assert fleet.states['c'] == TARGET
+    assert fleet.states['a'] == settings(False, False, 1.1)
+    assert fleet.methods_for('a') == ['GET', 'PATCH']
+
+
+def test_batch_every_account_failing(run):
+    fleet, session = fleet_session({}, errors={'a': FORBIDDEN, 'b': FORBIDDEN})
+    result = run(args(subusers=['a', 'b']), session)
+    assert result['failed'] is True
+    assert result['changed'] is False
+    assert result['msg'].startswith('Could not enforce TLS on 2 of 2 accounts: a, b. First error: ')
+    assert result['summary'] == {'total': 2, 'changed': 0, 'unchanged': 0, 'failed': 2}
+    assert len(result['results']) == 2
+
+
+def test_batch_unconfirmed_update_fails_that_account(run):
+    states = {'a': settings(False, False, 1.1), 'b': settings(False, False, 1.1)}
+    fleet, session = fleet_session(states)
+
+    def answer(method, url, kwargs):
+        if method == 'PATCH' and kwargs['headers'] == {'On-Behalf-Of': 'b'}:
+            return FakeResponse(200, settings(True, True, 1.1))
+        return fleet(method, url, kwargs)
+
+    session.forever = lambda: answer
+    result = run(args(subusers=['a', 'b']), session)
+    assert result['failed'] is True
+    assert result['results'][0] == account_result('a', settings(False, False, 1.1), TARGET,
+                                                  ['require_tls', 'require_valid_cert', 'version'])
+    assert result['results'][1]['failed'] is True
+    assert result['results'][1]['msg'].startswith(
+        "SendGrid accepted the update of subuser 'b' but reports version=1.1 where version=1.2 was sent")
+    assert result['msg'].startswith('Could not enforce TLS on 1 of 2 accounts: b. First error: SendGrid accepted')
+
+
+def test_batch_check_mode_sends_no_patch(run):
+    fleet, session = fleet_session(STATES)
+    result = run(args(subusers=['a', 'b', 'c', 'd'], _ansible_check_mode=True), session)
+    assert 'failed' not in result
+    assert result['changed'] is True
+    assert result['check_mode'] is True
+    assert result['results'] == [
+        account_result('a', settings(False, False, 1.1), TARGET, ['require_tls', 'require_valid_cert', 'version'],
+                       check_mode=True),
+        account_result('b', TARGET, TARGET, [], check_mode=True),
+        account_result('c', settings(True, False, 1.2), TARGET, ['require_valid_cert'], check_mode=True),
+        account_result('d', settings(True, True, 1.3), TARGET, ['version'], check_mode=True),
+    ]
+    assert result['summary'] == {'total': 4, 'changed': 3, 'unchanged': 1, 'failed': 0}
+    assert session.methods == ['GET'] * 4
+    assert 'PATCH' not in [method for method, dummy in fleet.requests]
+    assert fleet.states == STATES
+
+
+def test_batch_check_mode_with_a_failing_account(run):
+    fleet, session = fleet_session(STATES, errors={'b': FORBIDDEN})
+    result = run(args(subusers=['a', 'b'], _ansible_check_mode=True), session)
+    assert result['failed'] is True
+    assert result['check_mode'] is True
+    assert result['results'][0]['msg'] == 'would change require_tls, require_valid_cert, version'
+    assert result['results'][1] == failed_result('b', FORBIDDEN_GET)
+    assert session.methods == ['GET', 'GET']
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_batch_diff_one_per_changed_account(run, check_mode):
+    fleet, session = fleet_session(dict(STATES, **{'account-id 42': settings(False, True, 1.2)}))
+    result = run(args(subusers=['a', 'b', 'account-id 42', 'c'], _ansible_diff=True,
+                      _ansible_check_mode=check_mode), session)
+    assert result['diff'] == [
+        {'before': settings(False, False, 1.1), 'after': TARGET,
+         'before_header': "Enforced TLS of subuser 'a'", 'after_header': "Enforced TLS of subuser 'a'"},
+        {'before': settings(False, True, 1.2), 'after': TARGET,
+         'before_header': "Enforced TLS of customer account '42'",
+         'after_header': "Enforced TLS of customer account '42'"},
+        {'before': settings(True, False, 1.2), 'after': TARGET,
+         'before_header': "Enforced TLS of subuser 'c'", 'after_header': "Enforced TLS of subuser 'c'"},
+    ]
+    assert fleet.methods_for('account-id 42') == (['GET'] if check_mode else ['GET', 'PATCH'])
+
+
+def test_batch_diff_leaves_out_failed_and_unchanged_accounts(run):
+    fleet, session = fleet_session(STATES, errors={'a': FORBIDDEN})
+    result = run(args(subusers=['a', 'b', 'd'], _ansible_diff=True), session)
+    assert result['failed'] is True
+    assert result['diff'] == [
+        {'before': settings(True, True, 1.3), 'after': TARGET,
+         'before_header': "Enforced TLS of subuser 'd'", 'after_header': "Enforced TLS of subuser 'd'"},
+    ]
+
+
+def test_batch_diff_nothing_changed(run):
+    fleet, session = fleet_session({'b': TARGET})
+    result = run(args(subusers=['b'], _ansible_diff=True), session)
+    assert result['diff'] == []
+
+
+@pytest.mark.parametrize('subusers, message', [
+    (['a', 'b', 'a'], "subusers lists 'a' more than once"),
+    (['a', 'b', 'b', 'a'], "subusers lists 'b', 'a' more than once"),
+    (['a', ''], 'subusers[1] must not be empty or only whitespace'),
+    (['a', '   '], 'subusers[1] must not be empty or only whitespace'),
+    (['a\r\nX-Injected: 1'], "subusers[0] 'a\\r\\nX-Injected: 1' contains control characters (such as CR or LF),"
+                             ' which are not allowed in an On-Behalf-Of header'),
+    (['a', 'b\n'], "subusers[1] 'b\\n' contains control characters (such as CR or LF), which are not allowed in an"
+                   ' On-Behalf-Of header'),
+    ([' a'], "subusers[0] ' a' has leading or trailing whitespace; remove it"),
+    (['', 'x', 'x'], "subusers[0] must not be empty or only whitespace; subusers lists 'x' more than once"),
+])
+def test_batch_bad_names_fail_before_any_request(run, subusers, message):
+    fleet, session = fleet_session(STATES)
+    result = run(args(subusers=subusers), session)
+    assert result['failed'] is True
+    assert result['msg'] == message
+    assert session.calls == []
+    assert fleet.requests == []
+    # Refused before the client is even built.
+    assert session.pool_sizes == []
+    assert 'results' not in result
+
+
+def test_batch_too_many_names_fail_before_any_request(run):
+    fleet, session = fleet_session({})
+    result = run(args(subusers=['s{0}'.format(index) for index in range(50001)]), session)
+    assert result['failed'] is True
+    assert result['msg'] == 'subusers holds 50001 names, more than the 50000 one task handles; split the list'
+    assert session.calls == []
+
+
+def test_batch_with_on_behalf_of_is_refused(run):
+    fleet, session = fleet_session(STATES)
+    result = run(args(subusers=['a'], on_behalf_of='b'), session)
+    assert result['failed'] is True
+    assert result['msg'] == 'parameters are mutually exclusive: on_behalf_of|subusers'
+    assert session.calls == []
+    assert session.pool_sizes == []
+
+
+@pytest.mark.parametrize('workers', [0, -2])
+def test_batch_workers_below_one_is_refused_before_any_request(run, workers):
+    fleet, session = fleet_session(STATES)
+    result = run(args(subusers=['a', 'b'], workers=workers), session)
+    assert result['failed'] is True
+    assert result['msg'] == 'workers must be 1 or more; got {0}'.format(workers)
+    assert session.calls == []
+    assert session.pool_sizes == []
+
+
+def test_batch_bad_setting_is_refused_before_any_request(run):
+    fleet, session = fleet_session(STATES)
+    result = run(args(subusers=['a'], version='1.4'), session)
+    assert result['failed'] is True
+    assert result['msg'] == "version must be one of 1.1, 1.2, 1.3; got '1.4' (string)"
+    assert session.calls == []
+
+
+def test_batch_default_workers(run):
+    fleet, session = fleet_session(STATES)
+    result = run(args(subusers=['a']), session)
+    assert result['changed'] is True
+    assert session.pool_sizes == [8]
+
+
+@pytest.mark.parametrize('workers', [1, 2, 16])
+def test_batch_any_number_of_workers_gives_the_same_results(run, workers):
+    fleet, session = fleet_session(STATES)
+    result = run(args(subusers=['c', 'a', 'd', 'b'], workers=workers), session)
+    assert [(item['account'], item['changed']) for item in result['results']] == [
+        ('c', True), ('a', True), ('d', True), ('b', False)]
+    assert session.pool_sizes == [workers]
+
+
+def test_batch_eu_region(run):
+    fleet, session = fleet_session(STATES)
+    run(args(subusers=['a', 'b'], region='eu'), session)
+    assert {call['url'] for call in session.calls} == {'https://api.eu.sendgrid.com/v3/user/settings/enforced_tls'}
