@@ -28,7 +28,8 @@ python3 tests/emulator/sendgrid_emulator.py --port 0 --port-file "$work_dir/port
 emulator_pid=$!
 trap 'kill $emulator_pid 2>/dev/null || true; wait $emulator_pid 2>/dev/null || true; rm -rf "$work_dir"' EXIT
 for _ in $(seq 1 100); do [ -s "$work_dir/port" ] && break; sleep 0.1; done
-export SENDGRID_API_URL="http://127.0.0.1:$(cat "$work_dir/port")"
+SENDGRID_API_URL="http://127.0.0.1:$(cat "$work_dir/port")"
+export SENDGRID_API_URL
 export SENDGRID_API_KEY=SG.emulator-demo-key
 export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 subusers='{"enforced_tls_subusers": ["marketing", "transactional", "newsletter-eu"]}'
