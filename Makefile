@@ -17,7 +17,7 @@ export ANSIBLE_TEST = $(BIN)/ansible-test
 ANSIBLE_TEST_SH := tests/utils/ansible-test.sh
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv test sanity units integration lint changelog-lint bench-smoke bench demo emulator clean
+.PHONY: help venv test sanity units integration lint changelog-lint packaging bench-smoke bench demo emulator clean
 
 help:
 	@echo "make demo    run the example against the emulator (audit, enforce, audit)"
@@ -36,7 +36,7 @@ $(STAMP): tests/requirements.txt
 venv: $(STAMP)
 
 test: $(STAMP)
-	$(MAKE) --no-print-directory sanity units integration lint changelog-lint bench-smoke
+	$(MAKE) --no-print-directory sanity units integration lint changelog-lint packaging bench-smoke
 	@echo "make test: all quality gates passed"
 
 sanity: $(STAMP)
@@ -53,6 +53,10 @@ lint: $(STAMP)
 
 changelog-lint: $(STAMP)
 	$(BIN)/antsibull-changelog lint
+
+# Build the tarball; galaxy-importer, antsibull-docs and ansible-builder on what ships.
+packaging: $(STAMP)
+	tests/utils/packaging-checks.sh
 
 # The benchmark is not a test: it prints figures. Its smoke run (N = 20, no latency) is in
 # make test so that it cannot rot; the full run writes docs/performance.md and its plots.
