@@ -17,7 +17,15 @@ export ANSIBLE_TEST = $(BIN)/ansible-test
 ANSIBLE_TEST_SH := tests/utils/ansible-test.sh
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv test sanity units integration lint changelog-lint packaging bench-smoke bench demo emulator clean
+# The version matrix's second column: the oldest ansible-core requires_ansible claims, on Python 3.11.
+PYTHON_OLD ?= $(shell ls -d $(HOME)/.pyenv/versions/3.11*/bin/python3.11 /usr/bin/python3.11 /usr/local/bin/python3.11 2>/dev/null | tail -n 1)
+OLD_VENV := $(VENV)/ansible-2.17
+OLD_BIN := $(CURDIR)/$(OLD_VENV)/bin
+OLD_STAMP := $(OLD_VENV)/.installed
+OLD_ENV := PATH=$(OLD_BIN):$(CURDIR)/$(VENV)/pythons:$(PATH) ANSIBLE_TEST=$(OLD_BIN)/ansible-test PYTHON=$(OLD_BIN)/python
+
+.PHONY: help venv test sanity units integration lint changelog-lint packaging bench-smoke bench demo emulator clean \
+	matrix-2.17 sanity-2.17 units-2.17 integration-2.17
 
 help:
 	@echo "make demo    run the example against the emulator (audit, enforce, audit)"
@@ -35,8 +43,15 @@ $(STAMP): tests/requirements.txt
 
 venv: $(STAMP)
 
+$(OLD_STAMP): tests/requirements-2.17.txt $(STAMP)
+	@test -n "$(PYTHON_OLD)" || { echo "Python 3.11 is needed for the ansible-core 2.17 column of the matrix"; exit 1; }
+	$(PYTHON_OLD) -m venv $(OLD_VENV)
+	$(OLD_BIN)/python -m pip install --disable-pip-version-check -q --upgrade pip
+	$(OLD_BIN)/python -m pip install --disable-pip-version-check -q -r tests/requirements-2.17.txt
+	touch $@
+
 test: $(STAMP)
-	$(MAKE) --no-print-directory sanity units integration lint changelog-lint packaging bench-smoke
+	$(MAKE) --no-print-directory sanity units integration lint changelog-lint packaging bench-smoke matrix-2.17
 	@echo "make test: all quality gates passed"
 
 sanity: $(STAMP)
@@ -47,6 +62,18 @@ units: $(STAMP)
 
 integration: $(STAMP)
 	PYTHON=$(BIN)/python $(ANSIBLE_TEST_SH) integration --local --python 3.13 --color no
+
+# The same sanity, units and integration on ansible-core 2.17 / Python 3.11.
+matrix-2.17: sanity-2.17 units-2.17 integration-2.17
+
+sanity-2.17: $(OLD_STAMP)
+	$(OLD_ENV) $(ANSIBLE_TEST_SH) sanity --venv --color no
+
+units-2.17: $(OLD_STAMP)
+	$(OLD_ENV) $(ANSIBLE_TEST_SH) units --local --python 3.11 --color no
+
+integration-2.17: $(OLD_STAMP)
+	$(OLD_ENV) $(ANSIBLE_TEST_SH) integration --local --python 3.11 --color no
 
 lint: $(STAMP)
 	$(BIN)/ansible-lint --profile production
