@@ -86,10 +86,15 @@ seealso:
 options: {}
 attributes:
   action_group:
-    description: Use C(group/mailops.sendgrid.sendgrid) in O(ignore:module_defaults) to set defaults for this module.
+    description:
+      - Use C(group/mailops.sendgrid.sendgrid) in O(ignore:module_defaults) to set defaults for this module.
+      - The role C(mailops.sendgrid.enforced_tls_baseline) passes its connection inputs through
+        C(group/mailops.sendgrid.enforced_tls_baseline), which leaves the play's C(group/mailops.sendgrid.sendgrid)
+        defaults in place.
     support: full
     membership:
       - mailops.sendgrid.sendgrid
+      - mailops.sendgrid.enforced_tls_baseline
 '''
 
     # The standard attributes; each module sets their support.

@@ -503,11 +503,14 @@ class SendGridClient(object):
         return self._settings(answer, 'PATCH', on_behalf_of)
 
     def list_subusers(self, username=None, region='all', page_size=SUBUSERS_PAGE_SIZE, on_behalf_of=None):
-        """Every subuser of the key's account: pages of ``page_size`` until a short page.
+        """Every subuser of the key's account, asked for ``page_size`` at a time.
 
-        ``GET /v3/subusers`` answers a bare array with no total, so a page shorter than
-        asked is the last one. ``username`` filters as SendGrid does; ``region`` is one of
-        all, global, eu. Returns dicts with username, id, email, disabled and region.
+        ``GET /v3/subusers`` answers a bare array with no total, and a server may cap
+        ``limit`` below what was asked, so a first page shorter than asked does not
+        prove it is the last: paging stops at an empty page, or at a page shorter than
+        both ``page_size`` and an earlier page. ``username`` filters as SendGrid does;
+        ``region`` is one of all, global, eu. Returns dicts with username, id, email,
+        disabled and region.
         """
         if region not in SUBUSER_REGIONS:
             raise SendGridConfigError('region must be one of {0}; got {1!r}'.format(
@@ -518,6 +521,7 @@ class SendGridClient(object):
         subusers = []
         seen = set()
         offset = 0
+        longest_page = 0
         while True:
             params = {'limit': int(page_size), 'offset': offset, 'include_region': 'true'}
             if username:
@@ -538,12 +542,13 @@ class SendGridClient(object):
                 new += 1
                 if region == 'all' or subuser['region'] == region:
                     subusers.append(subuser)
-            if len(page) < page_size:
+            if not page or (len(page) < page_size and len(page) < longest_page):
                 return subusers
             if not new:
                 raise SendGridResponseError(
                     'GET {0} answered the same subusers again at offset {1}; stopped paging rather than loop'
                     ' forever.'.format(SUBUSERS_PATH, offset))
+            longest_page = max(longest_page, len(page))
             offset += len(page)
 
     def _settings(self, answer, method, on_behalf_of):

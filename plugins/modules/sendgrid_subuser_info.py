@@ -40,7 +40,10 @@ options:
     default: true
   page_size:
     description:
-      - How many subusers to ask for per request. Paging stops at the first page shorter than this.
+      - How many subusers to ask for per request.
+      - SendGrid answers a list with no total and may return fewer than asked per page, so paging goes on until
+        an empty page, or a page shorter than both this and an earlier page. When every subuser fits in the first
+        page, that takes one more request.
     type: int
     default: 100
 notes:

@@ -31,8 +31,9 @@ done
 
 echo "== galaxy-importer"
 printf '[galaxy-importer]\nRUN_ANSIBLE_TEST = False\nCHECK_REQUIRED_TAGS = False\n' >"$work_dir/galaxy-importer.cfg"
-GALAXY_IMPORTER_CONFIG="$work_dir/galaxy-importer.cfg" python -m galaxy_importer.main "$tarball" \
-    >"$work_dir/importer.log" 2>&1 || { cat "$work_dir/importer.log"; fail "galaxy-importer failed"; }
+# It writes importer_result.json into the current directory: keep that out of the checkout.
+(cd "$work_dir" && GALAXY_IMPORTER_CONFIG="$work_dir/galaxy-importer.cfg" python -m galaxy_importer.main "$tarball" \
+    >"$work_dir/importer.log" 2>&1) || { cat "$work_dir/importer.log"; fail "galaxy-importer failed"; }
 grep -v '^DEBUG' "$work_dir/importer.log"
 grep -q 'Importer processing completed successfully' "$work_dir/importer.log" || fail "galaxy-importer did not complete"
 if grep -E '(^|[^A-Za-z])(WARNING|ERROR)' "$work_dir/importer.log" | grep -v '^DEBUG'; then

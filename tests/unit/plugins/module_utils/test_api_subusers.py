@@ -139,7 +139,9 @@ def test_list_subusers_username_filter(make_client):
     client, session = server_client(make_client, subusers)
     listed = client.list_subusers(username='mkt', page_size=5)
     assert listed == [normalized('mkt-1'), normalized('mkt-2', 'eu')]
-    assert params_of(session) == [{'limit': 5, 'offset': 0, 'include_region': 'true', 'username': 'mkt'}]
+    # A short first page may be the server's own cap: one more request proves it was the last.
+    assert params_of(session) == [{'limit': 5, 'offset': 0, 'include_region': 'true', 'username': 'mkt'},
+                                  {'limit': 5, 'offset': 2, 'include_region': 'true', 'username': 'mkt'}]
 
 
 @pytest.mark.parametrize('region', ['global', 'eu'])
@@ -153,7 +155,8 @@ def test_list_subusers_region_filter_is_sent(make_client, region):
         assert listed == []
     else:
         assert listed == [normalized('g1'), normalized('old')]
-    assert params_of(session) == [expected]
+    assert params_of(session)[0] == expected
+    assert [params['offset'] for params in params_of(session)] == [0, len(listed)] if listed else [0]
 
 
 @pytest.mark.parametrize('region, expected', [
@@ -175,17 +178,18 @@ def test_list_subusers_region_is_filtered_client_side_too(make_client, region, e
 def test_list_subusers_entries_without_region_are_global(make_client):
     session_answer = [{'username': 'old', 'id': 1}, {'username': 'new', 'id': 2, 'region': 'eu'},
                       {'username': 'empty', 'region': None}]
-    client, session = make_client([FakeResponse(200, session_answer)])
+    client, session = make_client([FakeResponse(200, session_answer), FakeResponse(200, [])])
     assert client.list_subusers() == [
         {'username': 'old', 'id': 1, 'email': None, 'disabled': False, 'region': 'global'},
         {'username': 'new', 'id': 2, 'email': None, 'disabled': False, 'region': 'eu'},
         {'username': 'empty', 'id': None, 'email': None, 'disabled': False, 'region': 'global'},
     ]
-    assert len(session.calls) == 1
+    assert len(session.calls) == 2  # the second, empty page ends the listing
 
 
 def test_list_subusers_region_global_keeps_entries_without_region(make_client):
-    client, dummy = make_client([FakeResponse(200, [{'username': 'old'}, {'username': 'e', 'region': 'eu'}])])
+    client, dummy = make_client([FakeResponse(200, [{'username': 'old'}, {'username': 'e', 'region': 'eu'}]),
+                                 FakeResponse(200, [])])
     assert [entry['username'] for entry in client.list_subusers(region='global')] == ['old']
 
 
@@ -270,7 +274,7 @@ def test_list_subusers_sends_on_behalf_of_on_every_page(make_client, on_behalf_o
 def test_list_subusers_username_empty_is_not_sent(make_client):
     client, session = server_client(make_client, [subuser('a')])
     client.list_subusers(username='')
-    assert params_of(session) == [{'limit': 100, 'offset': 0, 'include_region': 'true'}]
+    assert [params for params in params_of(session) if 'username' in params] == []
 
 
 @pytest.mark.parametrize('region', ['us', 'EU', None, ''])
@@ -316,3 +320,14 @@ def test_list_subusers_fractional_page_size_is_refused_or_pages_everything(make_
     except SendGridConfigError:
         return
     assert [entry['username'] for entry in listed] == ['s0', 's1', 's2', 's3', 's4']
+
+
+def test_list_subusers_pages_on_when_the_server_caps_the_page_size(make_client):
+    # The server answers at most 3 per page whatever is asked: a first page shorter than asked
+    # is not the last one; the page shorter than the server's own is.
+    subusers = [subuser('s{0}'.format(index)) for index in range(8)]
+    pages = [subusers[0:3], subusers[3:6], subusers[6:8]]
+    client, session = make_client([FakeResponse(200, page) for page in pages])
+    assert [entry['username'] for entry in client.list_subusers(page_size=100)] == [
+        's{0}'.format(index) for index in range(8)]
+    assert [params['offset'] for params in params_of(session)] == [0, 3, 6]
