@@ -17,6 +17,7 @@ expose them to the role.
 from __future__ import annotations
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils.api import validate_on_behalf_of
+from ansible_collections.mailops.sendgrid.plugins.module_utils.batch import MAX_ACCOUNTS
 from ansible_collections.mailops.sendgrid.plugins.module_utils.enforced_tls import (
     SETTING_FIELDS,
     SettingsError,
@@ -179,6 +180,9 @@ def build_plan(policy, subusers=None, discovered=None, exclude=None, include_dis
              if name not in disabled_names or include_disabled or name in listed]
     names += [name for name in listed if name not in discovered_regions]
     disabled = [name for name in discovered_regions if name not in names]
+    if len(names) > MAX_ACCOUNTS:
+        raise PlanError('{0} subusers are more than the {1} one run handles; split them with {2}exclude or'
+                        ' several runs'.format(len(names), MAX_ACCOUNTS, PREFIX))
     excluded = [name for name in names if name in excluded_names]
 
     groups = {}

@@ -59,9 +59,10 @@ def check_account_names(names, field='subusers'):
     return names
 
 
-def failure_result(account, error):
-    return {'account': account, 'changed': False, 'failed': True, 'msg': error, 'before': None, 'after': None,
-            'differences': []}
+def failure_result(account, message, before=None):
+    """A failed account's result: what went wrong, and its setting before, if it was read."""
+    return {'account': account, 'changed': False, 'failed': True, 'msg': message, 'before': before,
+            'after': None, 'differences': []}
 
 
 def run_for_each(accounts, operation, workers):
@@ -75,7 +76,7 @@ def run_for_each(accounts, operation, workers):
         try:
             return operation(account)
         except SendGridError as error:
-            return failure_result(account, error.message)
+            return failure_result(account, error.message, error.before)
         except Exception as error:  # pylint: disable=broad-exception-caught
             # A bug must not lose the other accounts' results; it is reported with this account.
             return failure_result(account, 'unexpected {0}: {1}'.format(type(error).__name__, error))

@@ -16,6 +16,8 @@ import json
 from decimal import Decimal, InvalidOperation
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
+    SendGridAPIError,
+    SendGridError,
     SendGridUpdateNotConfirmed,
     describe_account,
 )
@@ -162,6 +164,15 @@ def format_fields(settings, fields):
     return ', '.join('{0}={1}'.format(field, json.dumps(settings.get(field))) for field in fields)
 
 
+def update_surely_refused(error):
+    """Whether a failed PATCH certainly changed nothing: SendGrid refused it with a 4xx.
+
+    After a 5xx, a lost connection, a timeout or an unreadable 2xx answer, the
+    update may or may not have been applied.
+    """
+    return isinstance(error, SendGridAPIError) and error.status is not None and 400 <= error.status < 500
+
+
 def reconcile(client, desired, on_behalf_of=None, check_mode=False):
     """Bring one account's Enforced TLS setting to ``desired``; PATCH only on difference.
 
@@ -175,7 +186,15 @@ def reconcile(client, desired, on_behalf_of=None, check_mode=False):
     differences = differing_fields(before, desired)
     after = merge_settings(before, desired)
     if differences and not check_mode:
-        reported = client.update_enforced_tls(after, on_behalf_of)
+        try:
+            reported = client.update_enforced_tls(after, on_behalf_of)
+        except SendGridError as error:
+            error.before = before
+            if not update_surely_refused(error):
+                error.append_to_message(
+                    ' The update was sent and whether SendGrid applied it is unknown: read the setting again'
+                    ' (sendgrid_enforced_tls_info) before relying on it.')
+            raise
         disagreeing = unconfirmed_fields(after, reported)
         if disagreeing:
             raise SendGridUpdateNotConfirmed(
@@ -187,6 +206,6 @@ def reconcile(client, desired, on_behalf_of=None, check_mode=False):
                     reported=format_fields(reported, disagreeing),
                     sent=format_fields(after, disagreeing),
                 ),
-                account=on_behalf_of, sent=after, reported=reported)
+                account=on_behalf_of, sent=after, reported=reported, before=before)
         after = reported
     return {'changed': bool(differences), 'before': before, 'after': after, 'differences': differences}

@@ -31,6 +31,13 @@ class SendGridError(Exception):
         super(SendGridError, self).__init__(message)
         self.message = message
         self.account = account
+        # The account's setting read before the failure, when there was one.
+        self.before = None
+
+    def append_to_message(self, note):
+        """Append a sentence to the message (what is known about the account's state)."""
+        self.message += note
+        self.args = (self.message,)
 
 
 class SendGridConfigError(SendGridError):
@@ -66,7 +73,8 @@ class SendGridResponseError(SendGridError):
 class SendGridUpdateNotConfirmed(SendGridError):
     """SendGrid accepted an update, but its answer shows other values than were sent."""
 
-    def __init__(self, message, account=None, sent=None, reported=None):
+    def __init__(self, message, account=None, sent=None, reported=None, before=None):
         super(SendGridUpdateNotConfirmed, self).__init__(message, account)
         self.sent = sent
         self.reported = reported
+        self.before = before

@@ -28,6 +28,8 @@ Its own control API, under ``/_emulator/`` (no auth, never logged or rate limite
 
 * ``GET /_emulator/log``: the request log (method, path, query, on-behalf-of,
   status, fault) and counts by method and path and by account; ``DELETE`` clears it.
+  With ``--request-log FILE``, each entry is also appended to FILE as a JSON line as
+  it is answered, so the log survives the emulator being stopped mid-run.
 * ``GET /_emulator/state``: every account's setting; ``PATCH`` sets some
   (``{"parent": {...}, "subusers": {"name": {...}}}``).
 * ``GET``/``PATCH /_emulator/faults``: fault injection (see ``DEFAULT_FAULTS``);
@@ -192,10 +194,12 @@ def build_config(args):
 class Emulator(object):
     """The emulator's state; every method is thread-safe."""
 
-    def __init__(self, config, seed=None):
+    def __init__(self, config, seed=None, request_log=None):
         self._initial = copy.deepcopy(config)
         self._lock = threading.Lock()
         self._rng = random.Random(seed)
+        # A file that receives each request as a JSON line as it is answered: it outlives the emulator.
+        self._request_log = open(request_log, 'a') if request_log else None  # pylint: disable=consider-using-with
         self._load(config)
 
     def _load(self, config):
@@ -266,8 +270,12 @@ class Emulator(object):
 
     def record(self, method, path, query, on_behalf_of, status, fault):
         with self._lock:
-            self.log.append({'seq': len(self.log) + 1, 'time': time.time(), 'method': method, 'path': path,
-                             'query': query, 'on_behalf_of': on_behalf_of, 'status': status, 'fault': fault})
+            entry = {'seq': len(self.log) + 1, 'time': time.time(), 'method': method, 'path': path,
+                     'query': query, 'on_behalf_of': on_behalf_of, 'status': status, 'fault': fault}
+            self.log.append(entry)
+            if self._request_log:
+                self._request_log.write(json.dumps(entry) + '\n')
+                self._request_log.flush()
 
     # -- faults ----------------------------------------------------------------
 
@@ -633,6 +641,8 @@ def parse_args(argv=None):
     parser.add_argument('--rate-window', dest='rate_window', type=float, help='rate-limit window in seconds')
     parser.add_argument('--reset-style', dest='reset_style', choices=['epoch', 'relative'],
                         help='X-RateLimit-Reset as Unix time or seconds from now')
+    parser.add_argument('--request-log', help='also append each request, as a JSON line, to this file as it is'
+                        ' answered (it outlives the emulator; never holds headers)')
     parser.add_argument('--verbose', action='store_true', help='print each request (never its headers)')
     return parser.parse_args(argv)
 
@@ -641,7 +651,7 @@ def main(argv=None):
     args = parse_args(argv)
     if args.host not in ('127.0.0.1', 'localhost', '::1'):
         sys.exit('the emulator only listens on a loopback address')
-    emulator = Emulator(build_config(args), seed=args.seed)
+    emulator = Emulator(build_config(args), seed=args.seed, request_log=args.request_log)
     server = make_server(emulator, args.host, args.port, args.verbose)
     port = server.server_address[1]
     if args.port_file:

@@ -15,6 +15,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.baseline import (
     build_report,
     ran_in_check_mode,
 )
+from ansible_collections.mailops.sendgrid.plugins.module_utils.batch import MAX_ACCOUNTS
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import settings
 
 POLICY = {'require_tls': True, 'version': 1.2}
@@ -573,3 +574,12 @@ def test_build_report_sorts_every_status_in_order_keeping_processing_order():
         'failed', 'failed', 'drift', 'drift', 'drift', 'exempt', 'exempt', 'compliant', 'compliant']
     assert audit['summary'] == {'total': 9, 'failed': 2, 'drift': 3, 'changed': 0, 'exempt': 2, 'compliant': 2,
                                 'out_of_policy': 5}
+
+
+def test_build_plan_refuses_more_accounts_than_one_run_handles():
+    names = ['s{0}'.format(index) for index in range(MAX_ACCOUNTS + 1)]
+    with pytest.raises(PlanError) as excinfo:
+        build_plan({'require_tls': True}, subusers=names)
+    assert str(excinfo.value) == ('{0} subusers are more than the {1} one run handles; split them with'
+                                  ' enforced_tls_baseline_exclude or several runs'.format(MAX_ACCOUNTS + 1,
+                                                                                          MAX_ACCOUNTS))

@@ -22,6 +22,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.batch import (
 from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
     SendGridAPIError,
     SendGridConfigError,
+    SendGridError,
     SendGridResponseError,
 )
 
@@ -307,3 +308,15 @@ def test_failure_message_with_another_action():
     message = failure_message([failed('x', 'nope.')], action='read')
     assert message.startswith('Could not read 1 of 1 accounts: x. First error: nope.')
     assert 'second' not in message
+
+
+def test_a_failed_account_keeps_the_setting_read_before_the_failure():
+    def operation(account):
+        error = SendGridError('PATCH for {0} failed'.format(account), account)
+        error.before = {'require_tls': False, 'require_valid_cert': False, 'version': 1.1}
+        raise error
+
+    assert run_for_each(['a'], operation, 2) == [{
+        'account': 'a', 'changed': False, 'failed': True, 'msg': 'PATCH for a failed',
+        'before': {'require_tls': False, 'require_valid_cert': False, 'version': 1.1}, 'after': None,
+        'differences': []}]

@@ -20,7 +20,12 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.enforced_tls impo
     reconcile,
     unconfirmed_fields,
 )
-from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import SendGridUpdateNotConfirmed
+from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
+    SendGridAPIError,
+    SendGridResponseError,
+    SendGridRetriesExhausted,
+    SendGridUpdateNotConfirmed,
+)
 
 
 def full(require_tls=False, require_valid_cert=False, version=1.1):
@@ -341,3 +346,41 @@ def test_reconcile_disagreeing_answer_is_not_a_change(on_behalf_of, account):
     assert error.sent == full(True, True, 1.3)
     assert error.reported == full(True, False, 1.2)
     assert [call[0] for call in client.calls] == ['GET', 'PATCH']
+
+
+class FailingPatchClient(FakeClient):
+    """A client whose PATCH raises the given error."""
+
+    def __init__(self, current, error):
+        super(FailingPatchClient, self).__init__(current)
+        self.error = error
+
+    def update_enforced_tls(self, settings, on_behalf_of=None):
+        self.calls.append(('PATCH', on_behalf_of, dict(settings)))
+        raise self.error
+
+
+@pytest.mark.parametrize('error', [
+    SendGridRetriesExhausted('PATCH failed with HTTP 503', 'sub', 503),
+    SendGridRetriesExhausted('PATCH could not reach the API', 'sub', None),
+    SendGridResponseError('PATCH answered 200 with an empty body', 'sub'),
+])
+def test_reconcile_patch_of_unknown_outcome_says_so(error):
+    client = FailingPatchClient(full(False, False, 1.1), error)
+    with pytest.raises(type(error)) as excinfo:
+        reconcile(client, {'require_tls': True}, on_behalf_of='sub')
+    assert excinfo.value.message.endswith(
+        ' The update was sent and whether SendGrid applied it is unknown: read the setting again'
+        ' (sendgrid_enforced_tls_info) before relying on it.')
+    assert str(excinfo.value) == excinfo.value.message
+    assert excinfo.value.before == full(False, False, 1.1)
+
+
+@pytest.mark.parametrize('status', [400, 403, 404, 429])
+def test_reconcile_patch_refused_by_sendgrid_changed_nothing(status):
+    error = SendGridAPIError('PATCH failed with HTTP {0}'.format(status), 'sub', status)
+    client = FailingPatchClient(full(False, False, 1.1), error)
+    with pytest.raises(SendGridAPIError) as excinfo:
+        reconcile(client, {'require_tls': True}, on_behalf_of='sub')
+    assert excinfo.value.message == 'PATCH failed with HTTP {0}'.format(status)
+    assert excinfo.value.before == full(False, False, 1.1)
