@@ -6,7 +6,9 @@
 #     container engine here), with no error and no warning;
 #  3. antsibull-docs lint-collection-docs --plugin-docs on the installed collection;
 #  4. ansible-builder introspect on the installed collection lists the Python requirements
-#     that meta/execution-environment.yml declares.
+#     that meta/execution-environment.yml declares;
+#  5. ansible-builder accepts the example definition in docs/execution-environment.yml (it
+#     writes the build context; building the image needs a container engine, which CI lacks).
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -53,5 +55,10 @@ echo "== ansible-builder introspect"
 ansible-builder introspect "$collections_dir" 2>/dev/null | tee "$work_dir/introspect.yml"
 grep -q "requests  # from collection mailops.sendgrid" "$work_dir/introspect.yml" \
     || fail "ansible-builder introspect does not list requests for mailops.sendgrid"
+
+echo "== the example execution environment definition (docs/execution-environment.yml)"
+ansible-builder create -f "$repo_root/docs/execution-environment.yml" -c "$work_dir/ee-context" >/dev/null
+grep -q 'mailops.sendgrid' "$work_dir/ee-context/_build/requirements.yml" \
+    || fail "the example execution environment does not install mailops.sendgrid"
 
 echo "packaging checks passed"
