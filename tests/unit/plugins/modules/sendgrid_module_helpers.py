@@ -20,7 +20,7 @@ from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils import api
-from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import FakeResponse
+from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import API_KEY, FakeResponse
 
 try:
     from ansible.module_utils.testing import patch_module_args as _patch_module_args
@@ -187,3 +187,10 @@ class FakeFleet(object):
         """The methods of the requests sent for ``account``, in order."""
         with self._lock:
             return [method for method, name in self.requests if name == account]
+
+
+def args(**options):
+    """Module arguments: the test API key, plus the options given."""
+    result = {'api_key': API_KEY}
+    result.update(options)
+    return result

@@ -7,22 +7,21 @@
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
 from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_enforced_tls
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.sendgrid_module_helpers import (
+    args as module_args,
     FakeFleet,
-    run_module,
 )
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import (
-    API_KEY,
     FakeResponse,
     FakeSession,
     settings,
 )
 
+MODULE = sendgrid_enforced_tls
 TARGET = settings(True, True, 1.2)
 FORBIDDEN = FakeResponse(403, {'errors': [{'message': 'access forbidden'}]})
 FORBIDDEN_GET = ("GET /v3/user/settings/enforced_tls for subuser 'b' failed with HTTP 403 Forbidden (SendGrid says:"
@@ -31,26 +30,9 @@ FORBIDDEN_GET = ("GET /v3/user/settings/enforced_tls for subuser 'b' failed with
                  " subusers).")
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch):
-    monkeypatch.delenv('SENDGRID_API_KEY', raising=False)
-    monkeypatch.delenv('SENDGRID_API_URL', raising=False)
-
-
-@pytest.fixture
-def run(monkeypatch):
-    """Run the module; the API key must never be in its result, whatever happened."""
-    def runner(args, session):
-        result = run_module(monkeypatch, sendgrid_enforced_tls.main, args, session)
-        assert API_KEY not in json.dumps(result, default=repr)
-        return result
-    return runner
-
-
 def args(**options):
-    result = {'api_key': API_KEY, 'require_tls': True, 'require_valid_cert': True, 'version': '1.2'}
-    result.update(options)
-    return result
+    """Module arguments with the policy every batch test asks for."""
+    return module_args(**dict({'require_tls': True, 'require_valid_cert': True, 'version': '1.2'}, **options))
 
 
 def fleet_session(states, **options):

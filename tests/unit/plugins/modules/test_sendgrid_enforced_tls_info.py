@@ -15,8 +15,8 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils import module_sup
 from ansible_collections.mailops.sendgrid.plugins.module_utils.api import ENFORCED_TLS_PATH
 from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_enforced_tls_info
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.sendgrid_module_helpers import (
+    args,
     patch_session,
-    run_module,
     set_module_args,
 )
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import (
@@ -26,29 +26,8 @@ from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes impo
     settings,
 )
 
+MODULE = sendgrid_enforced_tls_info
 URL = 'https://api.sendgrid.com' + ENFORCED_TLS_PATH
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch):
-    monkeypatch.delenv('SENDGRID_API_KEY', raising=False)
-    monkeypatch.delenv('SENDGRID_API_URL', raising=False)
-
-
-@pytest.fixture
-def run(monkeypatch):
-    """Run the module; the API key must never be in its result, whatever happened."""
-    def runner(args, session):
-        result = run_module(monkeypatch, sendgrid_enforced_tls_info.main, args, session)
-        assert API_KEY not in json.dumps(result, default=repr)
-        return result
-    return runner
-
-
-def args(**options):
-    result = {'api_key': API_KEY}
-    result.update(options)
-    return result
 
 
 @pytest.mark.parametrize('on_behalf_of, headers', [

@@ -12,8 +12,8 @@ import pytest
 from ansible_collections.mailops.sendgrid.plugins.module_utils.api import SUBUSERS_PATH
 from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_subuser_info
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.sendgrid_module_helpers import (
+    args,
     patch_session,
-    run_module,
     set_module_args,
 )
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import (
@@ -24,6 +24,7 @@ from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes impo
     subuser,
 )
 
+MODULE = sendgrid_subuser_info
 URL = 'https://api.sendgrid.com' + SUBUSERS_PATH
 FLEET = [
     subuser('g1', 'global', user_id=1),
@@ -32,28 +33,6 @@ FLEET = [
     subuser('off', 'global', disabled=True, user_id=4),
     subuser('e-off', 'eu', disabled=True, user_id=5),
 ]
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch):
-    monkeypatch.delenv('SENDGRID_API_KEY', raising=False)
-    monkeypatch.delenv('SENDGRID_API_URL', raising=False)
-
-
-@pytest.fixture
-def run(monkeypatch):
-    """Run the module; the API key must never be in its result, whatever happened."""
-    def runner(args, session):
-        result = run_module(monkeypatch, sendgrid_subuser_info.main, args, session)
-        assert API_KEY not in json.dumps(result, default=repr)
-        return result
-    return runner
-
-
-def args(**options):
-    result = {'api_key': API_KEY}
-    result.update(options)
-    return result
 
 
 def server_session(subusers=None, **options):
