@@ -34,10 +34,7 @@ import traceback
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
-try:
-    from http.client import responses as HTTP_REASONS
-except ImportError:  # pragma: no cover
-    HTTP_REASONS = {}
+from http.client import responses as HTTP_REASONS
 
 REQUESTS_IMPORT_ERROR = None
 try:
