@@ -31,6 +31,7 @@ import random
 import threading
 import time
 import traceback
+import unicodedata
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -151,7 +152,8 @@ def resolve_base_url(region='global', api_url=None):
 
 
 def has_control_characters(text):
-    return any(ord(char) < 32 or ord(char) == 127 for char in text)
+    """Control and format characters: C0, DEL, C1 (such as NEL, U+0085), zero-width and the like."""
+    return any(unicodedata.category(char) in ('Cc', 'Cf') for char in text)
 
 
 def validate_on_behalf_of(value, field='on_behalf_of'):

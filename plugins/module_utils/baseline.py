@@ -181,8 +181,9 @@ def build_plan(policy, subusers=None, discovered=None, exclude=None, include_dis
     names += [name for name in listed if name not in discovered_regions]
     disabled = [name for name in discovered_regions if name not in names]
     if len(names) > MAX_ACCOUNTS:
-        raise PlanError('{0} subusers are more than the {1} one run handles; split them with {2}exclude or'
-                        ' several runs'.format(len(names), MAX_ACCOUNTS, PREFIX))
+        raise PlanError('{0}subusers (with the discovered ones) come to {1} subusers, more than the {2} one run'
+                        ' handles; split them over several runs, or leave some out with {0}exclude'.format(
+                            PREFIX, len(names), MAX_ACCOUNTS))
     excluded = [name for name in names if name in excluded_names]
 
     groups = {}

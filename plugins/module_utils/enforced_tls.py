@@ -56,10 +56,19 @@ def canonical_version(value):
 
 
 def describe_value(value):
-    """Show a value the way it is written in YAML, with its type, for error messages."""
-    type_names = {bool: 'boolean', int: 'integer', float: 'float', str: 'string'}
-    shown = json.dumps(value) if isinstance(value, bool) or value is None else repr(value)
-    return '{0} ({1})'.format(shown, type_names.get(type(value), type(value).__name__))
+    """Show a value the way it is written in YAML, with its type, for error messages.
+
+    Checks are by isinstance: values that come through Ansible's templating are
+    subclasses of str, int and float, whose own names mean nothing to a user.
+    """
+    if value is None:
+        return 'null'
+    if isinstance(value, bool):
+        return '{0} (boolean)'.format(json.dumps(value))
+    for kind, name, show in ((int, 'integer', int), (float, 'float', float), (str, 'string', str)):
+        if isinstance(value, kind):
+            return '{0!r} ({1})'.format(show(value), name)
+    return '{0!r} ({1})'.format(value, type(value).__name__)
 
 
 def parse_version(value, field='version'):

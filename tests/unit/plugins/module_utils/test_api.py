@@ -1152,3 +1152,10 @@ def test_a_key_echoed_in_a_malformed_body_is_redacted(make_client):
         client.get_enforced_tls()
     assert API_KEY not in excinfo.value.message
     assert 'oops <api_key>' in excinfo.value.message
+
+
+@pytest.mark.parametrize('value', ['alice\x85X-Injected: yes', 'alice\u200bbob', 'alice\x9bbob', 'alice\x1bbob'])
+def test_validate_on_behalf_of_refuses_c1_and_format_characters(value):
+    with pytest.raises(SendGridConfigError) as excinfo:
+        validate_on_behalf_of(value)
+    assert 'contains control characters' in excinfo.value.message

@@ -580,6 +580,7 @@ def test_build_plan_refuses_more_accounts_than_one_run_handles():
     names = ['s{0}'.format(index) for index in range(MAX_ACCOUNTS + 1)]
     with pytest.raises(PlanError) as excinfo:
         build_plan({'require_tls': True}, subusers=names)
-    assert str(excinfo.value) == ('{0} subusers are more than the {1} one run handles; split them with'
-                                  ' enforced_tls_baseline_exclude or several runs'.format(MAX_ACCOUNTS + 1,
-                                                                                          MAX_ACCOUNTS))
+    assert str(excinfo.value) == (
+        'enforced_tls_baseline_subusers (with the discovered ones) come to {0} subusers, more than the {1} one run'
+        ' handles; split them over several runs, or leave some out with enforced_tls_baseline_exclude'.format(
+            MAX_ACCOUNTS + 1, MAX_ACCOUNTS))

@@ -12,6 +12,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.enforced_tls impo
     InvalidSettingsResponse,
     SettingsError,
     canonical_version,
+    describe_value,
     differing_fields,
     merge_settings,
     normalize_settings,
@@ -84,7 +85,7 @@ def test_parse_version_accepts(value, expected):
     ('abc', "'abc' (string)"),
     (True, 'true (boolean)'),
     (False, 'false (boolean)'),
-    (None, 'null (NoneType)'),
+    (None, 'null'),
     (float('nan'), 'nan (float)'),
     (float('inf'), 'inf (float)'),
     ('nan', "'nan' (string)"),
@@ -197,14 +198,14 @@ def test_normalize_settings_missing_version_is_the_documented_default():
     ({'require_tls': True, 'require_valid_cert': 1},
      'require_valid_cert is 1 (integer) in the response, expected a boolean'),
     ({'require_tls': None, 'require_valid_cert': True},
-     'require_tls is null (NoneType) in the response, expected a boolean'),
+     'require_tls is null in the response, expected a boolean'),
     ({'require_tls': True, 'require_valid_cert': True, 'version': 'TLSv1.2'},
      "version is 'TLSv1.2' (string) in the response, expected a number such as 1.2"),
     ({'require_tls': True, 'require_valid_cert': True, 'version': True},
      'version is true (boolean) in the response, expected a number such as 1.2'),
     ([], 'expected a JSON object with require_tls and require_valid_cert, got list'),
     ('ok', "expected a JSON object with require_tls and require_valid_cert, got 'ok' (string)"),
-    (None, 'expected a JSON object with require_tls and require_valid_cert, got null (NoneType)'),
+    (None, 'expected a JSON object with require_tls and require_valid_cert, got null'),
     (3, 'expected a JSON object with require_tls and require_valid_cert, got 3 (integer)'),
 ])
 def test_normalize_settings_refuses(body, message):
@@ -384,3 +385,23 @@ def test_reconcile_patch_refused_by_sendgrid_changed_nothing(status):
         reconcile(client, {'require_tls': True}, on_behalf_of='sub')
     assert excinfo.value.message == 'PATCH failed with HTTP {0}'.format(status)
     assert excinfo.value.before == full(False, False, 1.1)
+
+
+class TaggedStr(str):
+    """Like the str subclasses Ansible's templating hands to filters."""
+
+
+class TaggedFloat(float):
+    """Like the float subclasses Ansible's templating hands to filters."""
+
+
+@pytest.mark.parametrize('value, shown', [
+    (TaggedStr('abc'), "'abc' (string)"),
+    (TaggedFloat(1.4), '1.4 (float)'),
+    (None, 'null'),
+    (True, 'true (boolean)'),
+    (7, '7 (integer)'),
+    ([1], '[1] (list)'),
+])
+def test_describe_value_names_yaml_types_not_python_classes(value, shown):
+    assert describe_value(value) == shown
