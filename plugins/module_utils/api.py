@@ -335,6 +335,9 @@ def format_status(status):
     return 'HTTP {0} {1}'.format(status, reason) if reason else 'HTTP {0}'.format(status)
 
 
+TIMEOUT_REASON = 'no answer within the timeout'
+
+
 def describe_exception(exc):
     """A short reason for a failed connection, without headers (and so without the key)."""
     if HAS_REQUESTS:
@@ -343,9 +346,12 @@ def describe_exception(exc):
         if isinstance(exc, requests.exceptions.ConnectTimeout):
             return 'connecting timed out'
         if isinstance(exc, requests.exceptions.Timeout):
-            return 'no answer within the timeout'
+            return TIMEOUT_REASON
         if isinstance(exc, requests.exceptions.ConnectionError):
             text = str(exc)
+            if 'timed out' in text:
+                # A server that sends headers and then stalls: requests reports a ConnectionError.
+                return TIMEOUT_REASON
             for known in ('Connection refused', 'Connection reset', 'Connection aborted', 'RemoteDisconnected',
                           'Name or service not known', 'Temporary failure in name resolution',
                           'No route to host', 'Network is unreachable'):
@@ -631,6 +637,9 @@ class _Attempt(object):
         self.failures_retried = 0  # retries after 5xx or connection failures, bounded by max_retries
         self.retries = 0           # all retries made, 429s included
         self.waited = 0.0
+        # Whether an attempt ended so that SendGrid may have acted on it (a 5xx, a lost connection,
+        # a timeout): then even a later, clear refusal does not prove that nothing happened.
+        self.outcome_unknown = False
 
     def _wait(self, seconds):
         seconds = min(seconds, self.client.max_retry_wait)
@@ -661,6 +670,7 @@ class _Attempt(object):
 
     def retry_after_failure(self, response, reason):
         """A 5xx or a failed connection: back off exponentially, at most max_retries times."""
+        self.outcome_unknown = True
         status = response.status_code if response is not None else None
         if self.failures_retried >= self.client.max_retries:
             self._give_up(status, response, reason)
@@ -672,14 +682,19 @@ class _Attempt(object):
         self._wait(delay)
 
     def _give_up(self, status, response, reason):
+        error = self._exhausted_error(status, response, reason)
+        error.outcome_unknown = self.outcome_unknown
+        raise error
+
+    def _exhausted_error(self, status, response, reason):
         client = self.client
         waited_note = ' after {0} retries and {1:.1f} s of waiting (max_retries={2}, max_total_wait={3:g})'.format(
             self.retries, self.waited, client.max_retries, client.max_total_wait)
         account = describe_account(self.on_behalf_of)
         if response is not None and status != RATE_LIMITED_STATUS:
             error = client.api_error(response, self.method, self.path, self.on_behalf_of, retries_note=waited_note)
-            raise SendGridRetriesExhausted(error.message, self.on_behalf_of, status, error.api_messages,
-                                           self.waited, self.retries)
+            return SendGridRetriesExhausted(error.message, self.on_behalf_of, status, error.api_messages,
+                                            self.waited, self.retries)
         if status == RATE_LIMITED_STATUS:
             messages = extract_api_messages(response.text) if response is not None else []
             said = ' (SendGrid says: {0})'.format(client.redact('; '.join(messages))) if messages else ''
@@ -687,8 +702,13 @@ class _Attempt(object):
                 '{0} {1} for {2} was {3}{4}{5}. Raise max_total_wait, use fewer workers, or run when'
                 ' other clients of this key are idle.'.format(
                     self.method, self.path, account, reason, waited_note, said))
-            raise SendGridRetriesExhausted(message, self.on_behalf_of, status, messages, self.waited, self.retries)
-        message = ('{0} {1} for {2} could not reach {3}: {4}{5}. Check api_url/region, the network, and any'
-                   ' proxy (HTTPS_PROXY); with a self-signed test endpoint, validate_certs.'.format(
-                       self.method, self.path, account, client.base_url, reason, waited_note))
-        raise SendGridRetriesExhausted(message, self.on_behalf_of, None, [], self.waited, self.retries)
+            return SendGridRetriesExhausted(message, self.on_behalf_of, status, messages, self.waited, self.retries)
+        if reason == TIMEOUT_REASON:
+            message = ('{0} {1} for {2} got no answer in time from {3}: {4}{5}. SendGrid may be slow: raise'
+                       ' timeout, or try again later.'.format(self.method, self.path, account, client.base_url,
+                                                               reason, waited_note))
+        else:
+            message = ('{0} {1} for {2} could not reach {3}: {4}{5}. Check api_url/region, the network, and any'
+                       ' proxy (HTTPS_PROXY); with a self-signed test endpoint, validate_certs.'.format(
+                           self.method, self.path, account, client.base_url, reason, waited_note))
+        return SendGridRetriesExhausted(message, self.on_behalf_of, None, [], self.waited, self.retries)

@@ -174,12 +174,14 @@ def format_fields(settings, fields):
 
 
 def update_surely_refused(error):
-    """Whether a failed PATCH certainly changed nothing: SendGrid refused it with a 4xx.
+    """Whether a failed PATCH certainly changed nothing: SendGrid refused it with a 4xx,
+    and no earlier attempt of it ended in a way that SendGrid may have acted on.
 
     After a 5xx, a lost connection, a timeout or an unreadable 2xx answer, the
-    update may or may not have been applied.
+    update may or may not have been applied, even when a retry is then refused.
     """
-    return isinstance(error, SendGridAPIError) and error.status is not None and 400 <= error.status < 500
+    return (isinstance(error, SendGridAPIError) and error.status is not None and 400 <= error.status < 500
+            and not error.outcome_unknown)
 
 
 def reconcile(client, desired, on_behalf_of=None, check_mode=False):

@@ -33,6 +33,8 @@ class SendGridError(Exception):
         self.account = account
         # The account's setting read before the failure, when there was one.
         self.before = None
+        # Whether an earlier attempt of the failed request may have been acted on by SendGrid.
+        self.outcome_unknown = False
 
     def append_to_message(self, note):
         """Append a sentence to the message (what is known about the account's state)."""

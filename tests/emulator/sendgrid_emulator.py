@@ -114,7 +114,7 @@ DEFAULT_FAULTS = {
     'rate_window': 60.0,        # seconds
     'reset_style': 'epoch',     # X-RateLimit-Reset as Unix time ("epoch") or seconds from now ("relative")
     'fail_next': [],            # one-shot faults, in order: {"status", "retry_after", "reset", "drop",
-                                # "malformed", "empty", "method", "account"}
+                                # "malformed", "empty", "slow_ms", "method", "account"}
 }
 
 

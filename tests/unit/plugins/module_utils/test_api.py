@@ -941,7 +941,6 @@ def test_max_retries_zero_fails_at_once(make_client, fake_time):
     (requests.exceptions.ConnectionError('Failed to resolve: Name or service not known'),
      'connection failed: Name or service not known'),
     (requests.exceptions.ConnectionError('something odd'), 'connection failed'),
-    (requests.exceptions.ReadTimeout('read timed out'), 'no answer within the timeout'),
     (requests.exceptions.ConnectTimeout('connect timed out'), 'connecting timed out'),
     (requests.exceptions.SSLError('certificate verify failed'), 'TLS handshake or certificate verification failed'),
 ])
@@ -959,6 +958,39 @@ def test_connection_failure_forever(make_client, fake_time, exception, reason):
         ' waiting (max_retries=2, max_total_wait=300). Check api_url/region, the network, and any proxy'
         ' (HTTPS_PROXY); with a self-signed test endpoint, validate_certs.'.format(ENFORCED_TLS_PATH, reason))
     assert_no_key(error)
+
+
+@pytest.mark.parametrize('exception', [
+    requests.exceptions.ReadTimeout('read timed out'),
+    # A server that sends its headers and then stalls: requests raises a ConnectionError.
+    requests.exceptions.ConnectionError("HTTPConnectionPool(host='x', port=1): Read timed out."),
+])
+def test_no_answer_in_time_forever(make_client, fake_time, exception):
+    client, dummy = make_client(forever=lambda: exception, max_retries=2)
+    with pytest.raises(SendGridRetriesExhausted) as excinfo:
+        client.get_enforced_tls('x')
+    assert excinfo.value.message == (
+        "GET {0} for subuser 'x' got no answer in time from https://api.sendgrid.com: no answer within the"
+        ' timeout after 2 retries and 1.1 s of waiting (max_retries=2, max_total_wait=300). SendGrid may be slow:'
+        ' raise timeout, or try again later.'.format(ENFORCED_TLS_PATH))
+    assert excinfo.value.outcome_unknown is True
+
+
+def test_a_refusal_after_a_failed_attempt_leaves_the_outcome_open(make_client, fake_time):
+    # The first PATCH may have been applied (503); its retry is rate limited until the budget is gone.
+    client, dummy = make_client([FakeResponse(503), FakeResponse(429, headers={'Retry-After': '30'})],
+                                max_total_wait=5)
+    with pytest.raises(SendGridRetriesExhausted) as excinfo:
+        client.update_enforced_tls({'require_tls': True}, 'x')
+    assert excinfo.value.status == 429
+    assert excinfo.value.outcome_unknown is True
+
+
+def test_a_plain_refusal_is_no_unknown_outcome(make_client):
+    client, dummy = make_client([FakeResponse(403, {'errors': [{'message': 'access forbidden'}]})])
+    with pytest.raises(SendGridAPIError) as excinfo:
+        client.update_enforced_tls({'require_tls': True}, 'x')
+    assert excinfo.value.outcome_unknown is False
 
 
 def test_connection_failure_text_is_not_copied_into_the_message(make_client):

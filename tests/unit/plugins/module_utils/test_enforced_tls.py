@@ -405,3 +405,12 @@ class TaggedFloat(float):
 ])
 def test_describe_value_names_yaml_types_not_python_classes(value, shown):
     assert describe_value(value) == shown
+
+
+def test_reconcile_refused_retry_after_an_open_attempt_says_the_outcome_is_unknown():
+    error = SendGridRetriesExhausted('PATCH was rate limited (HTTP 429)', 'sub', 429)
+    error.outcome_unknown = True  # an earlier attempt ended in a 5xx
+    client = FailingPatchClient(full(False, False, 1.1), error)
+    with pytest.raises(SendGridRetriesExhausted) as excinfo:
+        reconcile(client, {'require_tls': True}, on_behalf_of='sub')
+    assert 'whether SendGrid applied it is unknown' in excinfo.value.message
