@@ -705,8 +705,8 @@ class _Attempt(object):
             return SendGridRetriesExhausted(message, self.on_behalf_of, status, messages, self.waited, self.retries)
         if reason == TIMEOUT_REASON:
             message = ('{0} {1} for {2} got no answer in time from {3}: {4}{5}. SendGrid may be slow: raise'
-                       ' timeout, or try again later.'.format(self.method, self.path, account, client.base_url,
-                                                               reason, waited_note))
+                       ' timeout, or try again later.'.format(
+                           self.method, self.path, account, client.base_url, reason, waited_note))
         else:
             message = ('{0} {1} for {2} could not reach {3}: {4}{5}. Check api_url/region, the network, and any'
                        ' proxy (HTTPS_PROXY); with a self-signed test endpoint, validate_certs.'.format(
