@@ -31,7 +31,6 @@ import random
 import threading
 import time
 import traceback
-import unicodedata
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -47,6 +46,11 @@ except ImportError:
     AuthBase = object
 HAS_REQUESTS = REQUESTS_IMPORT_ERROR is None
 
+from ansible_collections.mailops.sendgrid.plugins.module_utils.accounts import (
+    describe_account,
+    has_control_characters,
+    validate_on_behalf_of,
+)
 from ansible_collections.mailops.sendgrid.plugins.module_utils.enforced_tls import (
     InvalidSettingsResponse,
     normalize_settings,
@@ -56,7 +60,6 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
     SendGridConfigError,
     SendGridResponseError,
     SendGridRetriesExhausted,
-    describe_account,
 )
 
 REGION_URLS = {
@@ -149,41 +152,6 @@ def resolve_base_url(region='global', api_url=None):
             ' network unencrypted. Use https://, or http:// only to localhost, 127.0.0.1 or ::1 (an emulator'
             ' on this machine).'.format(api_url), field='api_url')
     return api_url.rstrip('/')
-
-
-def has_control_characters(text):
-    """Control and format characters: C0, DEL, C1 (such as NEL, U+0085), zero-width and the like."""
-    return any(unicodedata.category(char) in ('Cc', 'Cf') for char in text)
-
-
-def validate_on_behalf_of(value, field='on_behalf_of'):
-    """Check an On-Behalf-Of value (a subuser username or ``account-id <id>``).
-
-    Refuses empty names, surrounding whitespace and control characters (a CR or LF
-    would inject headers). Returns the value unchanged.
-    """
-    if not isinstance(value, str):
-        raise SendGridConfigError('{0} must be a string (a subuser username or "account-id <id>"); got {1!r}'.format(
-            field, value), field=field)
-    if not value.strip():
-        raise SendGridConfigError('{0} must not be empty or only whitespace'.format(field), field=field)
-    if has_control_characters(value):
-        raise SendGridConfigError(
-            '{0} {1!r} contains control characters (such as CR or LF), which are not allowed in an'
-            ' On-Behalf-Of header'.format(field, value), field=field)
-    if value != value.strip():
-        raise SendGridConfigError('{0} {1!r} has leading or trailing whitespace; remove it'.format(field, value),
-                                  field=field)
-    if value == 'account-id' or (value.startswith('account-id ') and not value[len('account-id '):].strip()):
-        raise SendGridConfigError('{0} {1!r}: write a customer account as "account-id <id>"'.format(field, value),
-                                  field=field)
-    try:
-        value.encode('latin-1')
-    except UnicodeEncodeError:
-        raise SendGridConfigError(
-            '{0} {1!r} contains characters that cannot be sent in an HTTP header (only Latin-1 is allowed)'.format(
-                field, value), field=field)
-    return value
 
 
 def validate_api_key(api_key):

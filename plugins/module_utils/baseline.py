@@ -16,7 +16,7 @@ expose them to the role.
 
 from __future__ import annotations
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils.api import validate_on_behalf_of
+from ansible_collections.mailops.sendgrid.plugins.module_utils.accounts import validate_on_behalf_of
 from ansible_collections.mailops.sendgrid.plugins.module_utils.batch import MAX_ACCOUNTS
 from ansible_collections.mailops.sendgrid.plugins.module_utils.enforced_tls import (
     SETTING_FIELDS,

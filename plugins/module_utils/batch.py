@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils.api import validate_on_behalf_of
+from ansible_collections.mailops.sendgrid.plugins.module_utils.accounts import validate_on_behalf_of
 from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
     SendGridConfigError,
     SendGridError,

@@ -15,11 +15,11 @@ from __future__ import annotations
 import json
 from decimal import Decimal, InvalidOperation
 
+from ansible_collections.mailops.sendgrid.plugins.module_utils.accounts import describe_account
 from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
     SendGridAPIError,
     SendGridError,
     SendGridUpdateNotConfirmed,
-    describe_account,
 )
 
 BOOLEAN_FIELDS = ('require_tls', 'require_valid_cert')

@@ -3,21 +3,12 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The exceptions of the SendGrid client, and how an account is named in messages.
+"""The exceptions of the SendGrid client.
 
 Every exception's message is complete and safe to show: it never holds the API key.
 """
 
 from __future__ import annotations
-
-
-def describe_account(on_behalf_of):
-    """Name the account a request acts on, the way messages and diff headers show it."""
-    if on_behalf_of is None:
-        return 'the parent account'
-    if on_behalf_of.startswith('account-id '):
-        return "customer account '{0}'".format(on_behalf_of[len('account-id '):])
-    return "subuser '{0}'".format(on_behalf_of)
 
 
 class SendGridError(Exception):

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
+from ansible_collections.mailops.sendgrid.plugins.module_utils.accounts import validate_on_behalf_of
 from ansible_collections.mailops.sendgrid.plugins.module_utils.api import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     SendGridClient,
-    validate_on_behalf_of,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
     SendGridAPIError,

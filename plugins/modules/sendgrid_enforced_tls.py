@@ -237,6 +237,7 @@ status:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.mailops.sendgrid.plugins.module_utils.accounts import describe_account
 from ansible_collections.mailops.sendgrid.plugins.module_utils.batch import (
     check_account_names,
     failure_message,
@@ -252,7 +253,6 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.enforced_tls impo
 from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
     SendGridConfigError,
     SendGridError,
-    describe_account,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils.module_support import (
     checked_on_behalf_of,

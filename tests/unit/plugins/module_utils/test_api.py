@@ -29,7 +29,6 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.api import (
     rate_limit_delay,
     resolve_base_url,
     validate_api_key,
-    validate_on_behalf_of,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
     SendGridAPIError,
@@ -213,71 +212,8 @@ def test_is_loopback_host(host, expected):
 
 
 # ---------------------------------------------------------------------------
-# validate_on_behalf_of / validate_api_key / check_positive
+# validate_api_key / check_positive
 # ---------------------------------------------------------------------------
-
-@pytest.mark.parametrize('value', ['marketing', 'sub.user-1', 'account-id 42', 'account-id abc-123', 'user name'])
-def test_validate_on_behalf_of_accepts(value):
-    assert validate_on_behalf_of(value) == value
-
-
-@pytest.mark.parametrize('value', ['', ' ', '   \t '])
-def test_validate_on_behalf_of_refuses_empty(value):
-    with pytest.raises(SendGridConfigError) as excinfo:
-        validate_on_behalf_of(value)
-    assert excinfo.value.message == 'on_behalf_of must not be empty or only whitespace'
-    assert excinfo.value.field == 'on_behalf_of'
-
-
-@pytest.mark.parametrize('value', [
-    'sub\r\nX-Injected: 1',
-    'sub\nX-Injected: 1',
-    'sub\rX',
-    'sub\n',
-    'su\tb',
-    'sub\x00',
-    'sub\x1b[31m',
-    'sub\x7f',
-])
-def test_validate_on_behalf_of_refuses_control_characters(value):
-    with pytest.raises(SendGridConfigError) as excinfo:
-        validate_on_behalf_of(value)
-    assert excinfo.value.message == (
-        'on_behalf_of {0!r} contains control characters (such as CR or LF), which are not allowed in an'
-        ' On-Behalf-Of header'.format(value))
-
-
-@pytest.mark.parametrize('value', [' sub', 'sub ', ' sub ', 'account-id ', ' account-id 42'])
-def test_validate_on_behalf_of_refuses_surrounding_whitespace(value):
-    with pytest.raises(SendGridConfigError) as excinfo:
-        validate_on_behalf_of(value)
-    assert excinfo.value.message == 'on_behalf_of {0!r} has leading or trailing whitespace; remove it'.format(value)
-
-
-def test_validate_on_behalf_of_refuses_account_id_without_id():
-    with pytest.raises(SendGridConfigError) as excinfo:
-        validate_on_behalf_of('account-id')
-    assert excinfo.value.message == 'on_behalf_of \'account-id\': write a customer account as "account-id <id>"'
-
-
-@pytest.mark.parametrize('value', [None, 42, ['sub']])
-def test_validate_on_behalf_of_refuses_non_strings(value):
-    with pytest.raises(SendGridConfigError) as excinfo:
-        validate_on_behalf_of(value, field='accounts[2].on_behalf_of')
-    assert excinfo.value.message.startswith('accounts[2].on_behalf_of must be a string')
-    assert excinfo.value.field == 'accounts[2].on_behalf_of'
-
-
-def test_validate_on_behalf_of_names_the_given_field():
-    with pytest.raises(SendGridConfigError) as excinfo:
-        validate_on_behalf_of('a\nb', field='accounts[0].on_behalf_of')
-    assert excinfo.value.message.startswith("accounts[0].on_behalf_of 'a\\nb' contains control characters")
-    assert excinfo.value.field == 'accounts[0].on_behalf_of'
-
-
-def test_validate_on_behalf_of_account_id_prefix_without_space_is_a_subuser_name():
-    assert validate_on_behalf_of('account-id7') == 'account-id7'
-
 
 def test_validate_api_key_accepts():
     assert validate_api_key(API_KEY) is None
@@ -1160,13 +1096,6 @@ def test_invalid_settings_body_is_a_response_error(make_client, method, body, de
     assert_no_key(error)
 
 
-def test_validate_on_behalf_of_refuses_characters_a_header_cannot_carry():
-    with pytest.raises(SendGridConfigError) as excinfo:
-        validate_on_behalf_of('m\u00fcller-\u20ac')
-    assert 'cannot be sent in an HTTP header' in excinfo.value.message
-    assert excinfo.value.field == 'on_behalf_of'
-
-
 @pytest.mark.parametrize('status', [400, 401, 403, 404])
 def test_a_key_echoed_by_the_server_is_redacted(make_client, status):
     echo = {'errors': [{'message': 'bad key {0}'.format(API_KEY), 'field': None}]}
@@ -1184,10 +1113,3 @@ def test_a_key_echoed_in_a_malformed_body_is_redacted(make_client):
         client.get_enforced_tls()
     assert API_KEY not in excinfo.value.message
     assert 'oops <api_key>' in excinfo.value.message
-
-
-@pytest.mark.parametrize('value', ['alice\x85X-Injected: yes', 'alice\u200bbob', 'alice\x9bbob', 'alice\x1bbob'])
-def test_validate_on_behalf_of_refuses_c1_and_format_characters(value):
-    with pytest.raises(SendGridConfigError) as excinfo:
-        validate_on_behalf_of(value)
-    assert 'contains control characters' in excinfo.value.message

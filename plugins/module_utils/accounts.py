@@ -1,0 +1,60 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The accounts a request acts on: how an On-Behalf-Of value is checked and named.
+
+Kept apart from the client so that code that only plans or reports (the role's
+filters, on the controller) does not load the HTTP library.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import SendGridConfigError
+
+
+def describe_account(on_behalf_of):
+    """Name the account a request acts on, the way messages and diff headers show it."""
+    if on_behalf_of is None:
+        return 'the parent account'
+    if on_behalf_of.startswith('account-id '):
+        return "customer account '{0}'".format(on_behalf_of[len('account-id '):])
+    return "subuser '{0}'".format(on_behalf_of)
+
+
+def has_control_characters(text):
+    """Control and format characters: C0, DEL, C1 (such as NEL, U+0085), zero-width and the like."""
+    return any(unicodedata.category(char) in ('Cc', 'Cf') for char in text)
+
+
+def validate_on_behalf_of(value, field='on_behalf_of'):
+    """Check an On-Behalf-Of value (a subuser username or ``account-id <id>``).
+
+    Refuses empty names, surrounding whitespace and control characters (a CR or LF
+    would inject headers). Returns the value unchanged.
+    """
+    if not isinstance(value, str):
+        raise SendGridConfigError('{0} must be a string (a subuser username or "account-id <id>"); got {1!r}'.format(
+            field, value), field=field)
+    if not value.strip():
+        raise SendGridConfigError('{0} must not be empty or only whitespace'.format(field), field=field)
+    if has_control_characters(value):
+        raise SendGridConfigError(
+            '{0} {1!r} contains control characters (such as CR or LF), which are not allowed in an'
+            ' On-Behalf-Of header'.format(field, value), field=field)
+    if value != value.strip():
+        raise SendGridConfigError('{0} {1!r} has leading or trailing whitespace; remove it'.format(field, value),
+                                  field=field)
+    if value == 'account-id' or (value.startswith('account-id ') and not value[len('account-id '):].strip()):
+        raise SendGridConfigError('{0} {1!r}: write a customer account as "account-id <id>"'.format(field, value),
+                                  field=field)
+    try:
+        value.encode('latin-1')
+    except UnicodeEncodeError:
+        raise SendGridConfigError(
+            '{0} {1!r} contains characters that cannot be sent in an HTTP header (only Latin-1 is allowed)'.format(
+                field, value), field=field)
+    return value
