@@ -70,7 +70,7 @@ options:
       - Must be 1 or more. More workers are faster until SendGrid's rate limit is reached; see the collection's
         C(docs/performance.md) for measurements.
     type: int
-    default: 8
+    default: 16
 notes:
   - At least one of O(require_tls), O(require_valid_cert) and O(version) is required.
   - The update sends the whole setting (current values overlaid with the ones asked for), so no field is reset by
@@ -261,7 +261,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.module_support im
     sendgrid_argument_spec,
 )
 
-DEFAULT_WORKERS = 8
+DEFAULT_WORKERS = 16
 
 
 def build_diff(outcome, on_behalf_of):
