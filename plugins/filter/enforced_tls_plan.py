@@ -44,6 +44,9 @@ options:
     description: The region of listed subusers whose region is not otherwise known.
     type: str
     choices: [global, eu]
+  workers:
+    description: The role's worker count, checked (1 or more) so that every input fails before any request.
+    type: int
 '''
 
 EXAMPLES = r'''
@@ -85,10 +88,11 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.mailops.sendgrid.plugins.module_utils.baseline import PlanError, build_plan
 
 
-def enforced_tls_plan(policy, subusers=None, discovered=None, exclude=None, include_disabled=False, region=None):
+def enforced_tls_plan(policy, subusers=None, discovered=None, exclude=None, include_disabled=False, region=None,
+                      workers=None):
     try:
         return build_plan(policy, subusers=subusers, discovered=discovered, exclude=exclude,
-                          include_disabled=include_disabled, region=region)
+                          include_disabled=include_disabled, region=region, workers=workers)
     except PlanError as error:
         raise AnsibleFilterError(str(error))
 

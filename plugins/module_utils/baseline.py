@@ -22,6 +22,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.enforced_tls impo
     SETTING_FIELDS,
     SettingsError,
     canonical_version,
+    describe_value,
     parse_desired_settings,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import SendGridConfigError
@@ -137,7 +138,8 @@ def _discovered_regions(discovered):
     return regions, disabled
 
 
-def build_plan(policy, subusers=None, discovered=None, exclude=None, include_disabled=False, region=None):
+def build_plan(policy, subusers=None, discovered=None, exclude=None, include_disabled=False, region=None,
+               workers=None):
     """Group the accounts by effective policy and region.
 
     ``policy``: the baseline, a dict with any of require_tls, require_valid_cert,
@@ -146,6 +148,7 @@ def build_plan(policy, subusers=None, discovered=None, exclude=None, include_dis
     ``sendgrid_subuser_info`` (disabled ones are left out unless
     ``include_disabled``), or None. ``exclude``: names to leave out entirely.
     ``region``: the region of listed subusers whose region is not known.
+    ``workers``: checked only (1 or more), so that every input fails before any request.
 
     Returns ``{'policy', 'groups': [{'region', 'policy', 'accounts'}], 'exempt':
     [{'account', 'reason', 'region'}], 'excluded', 'disabled'}``, accounts in
@@ -164,6 +167,8 @@ def build_plan(policy, subusers=None, discovered=None, exclude=None, include_dis
         raise PlanError(str(error))
     if region is not None and region not in REGIONS:
         raise PlanError('{0}region must be one of {1}; got {2!r}'.format(PREFIX, ', '.join(REGIONS), region))
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise PlanError('{0}workers must be 1 or more; got {1}'.format(PREFIX, describe_value(workers)))
     for name, value in ((PREFIX + 'subusers', subusers), (PREFIX + 'exclude', exclude),
                         ('discovered subusers', discovered)):
         if value is not None and not isinstance(value, list):

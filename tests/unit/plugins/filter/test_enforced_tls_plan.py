@@ -50,11 +50,13 @@ def test_every_argument_is_passed_on(monkeypatch):
 
     monkeypatch.setattr(plan_filter, 'build_plan', fake_build_plan)
     assert enforced_tls_plan(POLICY, subusers=['a'], discovered=[], exclude=['b'], include_disabled=True,
-                             region='eu') == 'the plan'
+                             region='eu', workers=4) == 'the plan'
     assert enforced_tls_plan(POLICY) == 'the plan'
     assert calls == [
-        (POLICY, {'subusers': ['a'], 'discovered': [], 'exclude': ['b'], 'include_disabled': True, 'region': 'eu'}),
-        (POLICY, {'subusers': None, 'discovered': None, 'exclude': None, 'include_disabled': False, 'region': None}),
+        (POLICY, {'subusers': ['a'], 'discovered': [], 'exclude': ['b'], 'include_disabled': True, 'region': 'eu',
+                  'workers': 4}),
+        (POLICY, {'subusers': None, 'discovered': None, 'exclude': None, 'include_disabled': False, 'region': None,
+                  'workers': None}),
     ]
 
 

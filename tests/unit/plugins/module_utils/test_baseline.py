@@ -584,3 +584,15 @@ def test_build_plan_refuses_more_accounts_than_one_run_handles():
         'enforced_tls_baseline_subusers (with the discovered ones) come to {0} subusers, more than the {1} one run'
         ' handles; split them over several runs, or leave some out with enforced_tls_baseline_exclude'.format(
             MAX_ACCOUNTS + 1, MAX_ACCOUNTS))
+
+
+@pytest.mark.parametrize('workers, shown', [(0, '0 (integer)'), (-2, '-2 (integer)'), ('many', "'many' (string)"),
+                                            (True, 'true (boolean)')])
+def test_build_plan_refuses_a_bad_worker_count(workers, shown):
+    with pytest.raises(PlanError) as excinfo:
+        build_plan({'require_tls': True}, subusers=['a'], workers=workers)
+    assert str(excinfo.value) == 'enforced_tls_baseline_workers must be 1 or more; got {0}'.format(shown)
+
+
+def test_build_plan_accepts_a_worker_count():
+    assert build_plan({'require_tls': True}, subusers=['a'], workers=4)['groups'][0]['accounts'] == ['a']
