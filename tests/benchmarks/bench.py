@@ -206,23 +206,32 @@ class Bench(object):
               ' 429s {rate_limited:<3} peak {peak_mb:6.1f} MB {note}'.format(**row), flush=True)
         return row
 
-    def startup(self, emulator, repeat=3):
+    def startup(self, emulator, repeat=5):
         """The floor's measured part: ansible-playbook start-up with one no-op task (median)."""
         walls = [self.measure(emulator, '(d) floor: no-op play', 'start-up', 'noop.yml', [], 0)['wall']
                  for dummy in range(repeat)]
         self.rows = [row for row in self.rows if row['phase'] != 'start-up']
         return statistics.median(walls)
 
-    def role_runs(self, emulator, subusers, latency_ms, workers=None, note=''):
-        emulator.reset()
-        drifted = emulator.drifted()
-        audit = self.measure(emulator, '(a) role (batch)', 'audit', 'role.yml', subusers, latency_ms, check=True,
-                             workers=workers, note=note)
-        enforce = self.measure(emulator, '(a) role (batch)', 'enforce', 'role.yml', subusers, latency_ms,
-                               workers=workers, note=note)
-        again = self.measure(emulator, '(a) role (batch)', 'enforce 2', 'role.yml', subusers, latency_ms,
-                             workers=workers, note=note)
-        return drifted, audit, enforce, again
+    def role_runs(self, emulator, subusers, latency_ms, repeat=1, label='(a)'):
+        """Audit, enforce and enforce again, `repeat` times from the same start; the median run of each phase.
+
+        Returns the request-count problems of every repetition and the median rows; only those stay in the table.
+        """
+        problems = []
+        runs = {'audit': [], 'enforce': [], 'enforce 2': []}
+        for dummy in range(repeat):
+            emulator.reset()
+            drifted = emulator.drifted()
+            for phase, rows in runs.items():
+                rows.append(self.measure(emulator, '(a) role (batch)', phase, 'role.yml', subusers, latency_ms,
+                                         check=(phase == 'audit')))
+            problems += check_counts(label, subusers, drifted, runs['audit'][-1], runs['enforce'][-1],
+                                     runs['enforce 2'][-1])
+        medians = dict((phase, median_row(rows)) for phase, rows in runs.items())
+        dropped = [row for rows in runs.values() for row in rows if row is not medians[rows[0]['phase']]]
+        self.rows = [row for row in self.rows if not any(row is other for other in dropped)]
+        return problems, medians['audit'], medians['enforce'], medians['enforce 2']
 
     def loop_runs(self, emulator, contender, playbook, subusers, latency_ms, **audit_vars):
         emulator.reset()
@@ -231,6 +240,11 @@ class Bench(object):
                              check=not audit_vars, **audit_vars)
         enforce = self.measure(emulator, contender, 'enforce', playbook, subusers, latency_ms)
         return drifted, audit, enforce
+
+
+def median_row(rows):
+    """The row of median wall time (the lower middle one for an even count)."""
+    return sorted(rows, key=lambda row: row['wall'])[(len(rows) - 1) // 2]
 
 
 def check_counts(label, subusers, drifted, audit, enforce, again=None):
@@ -344,8 +358,9 @@ def run_full(args, bench, workdir):
         startup = bench.startup(emulator)
         subusers = subuser_names(args.small_n)
         floors[args.small_n] = startup + args.small_n * latency / 1000.0 / bench.workers
-        drifted, a_audit, a_enforce, a_again = bench.role_runs(emulator, subusers, latency)
-        problems += check_counts('(a)', subusers, drifted, a_audit, a_enforce, a_again)
+        role_problems, a_audit, a_enforce, a_again = bench.role_runs(emulator, subusers, latency,
+                                                                     repeat=args.repeat)
+        problems += role_problems
         drifted, b_audit, b_enforce = bench.loop_runs(emulator, '(b) module in a loop', 'module_loop.yml',
                                                       subusers, latency)
         problems += check_counts('(b)', subusers, drifted, b_audit, b_enforce)
@@ -364,8 +379,9 @@ def run_full(args, bench, workdir):
     try:
         subusers = subuser_names(args.large_n)
         floors[args.large_n] = startup + args.large_n * latency / 1000.0 / bench.workers
-        drifted, a_audit, a_enforce, a_again = bench.role_runs(emulator, subusers, latency)
-        problems += check_counts('(a) N={0}'.format(args.large_n), subusers, drifted, a_audit, a_enforce, a_again)
+        role_problems, a_audit, a_enforce, a_again = bench.role_runs(
+            emulator, subusers, latency, repeat=args.repeat, label='(a) N={0}'.format(args.large_n))
+        problems += role_problems
         findings.append(('(a) audit of {0} vs the floor (d) {1:.2f} s'.format(args.large_n, floors[args.large_n]),
                          a_audit['wall'] / floors[args.large_n], 'x the floor', 'within 2x'))
         findings.append(('peak memory, (a) N={0}'.format(args.large_n),
@@ -408,10 +424,9 @@ def run_smoke(args, bench, workdir):
     try:
         startup = bench.startup(emulator, repeat=1)
         subusers = subuser_names(n)
-        drifted, audit, enforce, again = bench.role_runs(emulator, subusers, 0)
-        if not drifted:
+        if not emulator.drifted():
             problems.append('the emulator has no drifted subusers: nothing is measured')
-        problems += check_counts('(a)', subusers, drifted, audit, enforce, again)
+        problems += bench.role_runs(emulator, subusers, 0)[0]
         problems += check_counts('(b)', subusers, *bench.loop_runs(emulator, '(b) module in a loop',
                                                                    'module_loop.yml', subusers, 0))
         problems += check_counts('(c)', subusers, *bench.loop_runs(emulator, '(c) uri in loops', 'uri_loop.yml',
@@ -462,11 +477,13 @@ def write_docs(path, bench, findings, floors, curve, startup, args, machine):
             args.latency_ms, DRIFT_SHARE, SEED),
         '',
         '- **(a)** the role `enforced_tls_baseline` (batch mode, {0} workers): an audit in check mode, an'
-        ' enforcement, a second enforcement.'.format(bench.workers),
+        ' enforcement, a second enforcement; each of the three runs {1} times from the same start, and the table'
+        ' shows the median run (the request counts are checked on every run).'.format(bench.workers, args.repeat),
         '- **(b)** the module `sendgrid_enforced_tls` in a plain `loop:` over the subusers (audit with `--check`).',
         '- **(c)** `ansible.builtin.uri` in loops: a GET per subuser, then a PATCH for each that differs (the audit'
         ' runs only the GETs).',
-        '- **(d)** the floor: the start-up of `ansible-playbook` with one no-op task (measured: {0:.2f} s) plus'
+        '- **(d)** the floor: the start-up of `ansible-playbook` with one no-op task (the median of five runs:'
+        ' {0:.2f} s) plus'
         ' N x latency / workers.'.format(startup),
         '',
         'Playbooks: `tests/benchmarks/playbooks/`. The machine runs the emulator and Ansible side by side.',
@@ -515,6 +532,8 @@ def parse_args(argv=None):
     parser.add_argument('--latency-ms', type=float, default=50)
     parser.add_argument('--small-n', type=int, default=100, help='N for every contender')
     parser.add_argument('--large-n', type=int, default=1000, help='N for the role and the floor')
+    parser.add_argument('--repeat', type=int, default=3,
+                        help="runs of the role's audit, enforce and second enforce at each N; the median is reported")
     parser.add_argument('--workers', type=int, default=None, help="the role's workers (default: the module's)")
     parser.add_argument('--curve', default='1,2,4,8,16,32,64', help='worker counts for the curve')
     parser.add_argument('--rate-limit', type=int, default=600)
