@@ -16,6 +16,8 @@ expose them to the role.
 
 from __future__ import annotations
 
+import re
+
 from ansible_collections.mailops.sendgrid.plugins.module_utils.accounts import validate_on_behalf_of
 from ansible_collections.mailops.sendgrid.plugins.module_utils.batch import MAX_ACCOUNTS
 from ansible_collections.mailops.sendgrid.plugins.module_utils.enforced_tls import (
@@ -138,6 +140,18 @@ def _discovered_regions(discovered):
     return regions, disabled
 
 
+def _worker_count(value):
+    """A worker count as the role's int input takes it: an integer, or a string of one (templates
+    before ansible-core 2.19 render numbers as strings). Anything else is 0, which is refused."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.match(r'^\s*[-+]?[0-9]+\s*$', value):
+        return int(value)
+    return 0
+
+
 def build_plan(policy, subusers=None, discovered=None, exclude=None, include_disabled=False, region=None,
                workers=None):
     """Group the accounts by effective policy and region.
@@ -167,7 +181,7 @@ def build_plan(policy, subusers=None, discovered=None, exclude=None, include_dis
         raise PlanError(str(error))
     if region is not None and region not in REGIONS:
         raise PlanError('{0}region must be one of {1}; got {2!r}'.format(PREFIX, ', '.join(REGIONS), region))
-    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+    if workers is not None and _worker_count(workers) < 1:
         raise PlanError('{0}workers must be 1 or more; got {1}'.format(PREFIX, describe_value(workers)))
     for name, value in ((PREFIX + 'subusers', subusers), (PREFIX + 'exclude', exclude),
                         ('discovered subusers', discovered)):
