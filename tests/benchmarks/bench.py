@@ -228,10 +228,11 @@ class Bench(object):
                                          check=(phase == 'audit')))
             problems += check_counts(label, subusers, drifted, runs['audit'][-1], runs['enforce'][-1],
                                      runs['enforce 2'][-1])
-        medians = dict((phase, median_row(rows)) for phase, rows in runs.items())
-        dropped = [row for rows in runs.values() for row in rows if row is not medians[rows[0]['phase']]]
-        self.rows = [row for row in self.rows if not any(row is other for other in dropped)]
-        return problems, medians['audit'], medians['enforce'], medians['enforce 2']
+        measured = [row for rows in runs.values() for row in rows]
+        self.rows = [row for row in self.rows if not any(row is other for other in measured)]
+        medians = [median_row(rows) for rows in runs.values()]
+        self.rows += medians
+        return [problems] + medians
 
     def loop_runs(self, emulator, contender, playbook, subusers, latency_ms, **audit_vars):
         emulator.reset()
@@ -285,11 +286,11 @@ def machine_description():
 
 
 def table(rows):
-    lines = ['| Contender | Phase | N | Latency | Workers | Wall (s) | GET | PATCH | 429s | Peak MB (PSS) |',
-             '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|']
+    lines = ['| Contender | Phase | N | Latency | Workers | Wall (s) | GET | PATCH | 429s | Peak MB (PSS) | Run |',
+             '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|']
     for row in rows:
         lines.append('| {contender} | {phase} | {n} | {latency_ms:g} ms | {workers} | {wall:.2f} | {get} | {patch} |'
-                     ' {rate_limited} | {peak_mb:.0f} |'.format(**row))
+                     ' {rate_limited} | {peak_mb:.0f} | {note} |'.format(**row))
     return '\n'.join(lines)
 
 
@@ -440,16 +441,19 @@ def run_smoke(args, bench, workdir):
     return problems
 
 
-KNEE_SAVING = 0.3
+# A doubling of the workers that saves less than this per account is not worth its connections.
+KNEE_SAVING_MS = 2.0
 
 
 def curve_knee(curve):
-    """The knee of the workers curve: the first worker count from which the next step saves
-    less than KNEE_SAVING of the wall time. More workers past it buy little here, and make a real
-    account meet SendGrid's rate limit sooner."""
+    """The knee of the workers curve: the first worker count from which doubling it saves less
+    than KNEE_SAVING_MS per account. An absolute saving, not a share of the wall time: the saving
+    of a doubling is about N x latency / (2 x workers) whatever the machine, while a share of the
+    wall time moves with the machine's speed. More workers past the knee buy little, and make a
+    real account meet SendGrid's rate limit sooner."""
     points = sorted(curve, key=lambda point: point['workers'])
     for point, following in zip(points, points[1:]):
-        if following['wall'] > point['wall'] * (1 - KNEE_SAVING):
+        if point['wall'] - following['wall'] < point['n'] * KNEE_SAVING_MS / 1000.0:
             return point['workers']
     return points[-1]['workers']
 
@@ -516,11 +520,13 @@ def write_docs(path, bench, findings, floors, curve, startup, args, machine):
     lines += ['', '![wall time against workers](performance-workers.png)', '']
     if curve:
         lines += [
-            'The knee of the curve, the first worker count from which the next step saves less than {0:.0%} of'
-            ' the wall time: **{1}**. The module\'s default (`workers`) is **{2}**. Workers past the knee buy'
-            ' little here, make a real account meet SendGrid\'s rate limit sooner, and move the role away from'
+            'The knee of the curve, the first worker count from which the next step saves less than {0:g} ms per'
+            ' account (a doubling saves about N x latency / (2 x workers) on any machine; {0:g} ms per account is'
+            ' {3:.0f} s on this audit of {4}): **{1}**. The module\'s default (`workers`) is **{2}**. Workers'
+            ' past the knee buy little here, make a real account meet SendGrid\'s rate limit sooner, and move the role away from'
             ' its floor, which they lower faster than they lower its own fixed cost. The client paces itself by'
-            ' `X-RateLimit-Remaining` whatever the count.'.format(KNEE_SAVING, curve_knee(curve), bench.workers),
+            ' `X-RateLimit-Remaining` whatever the count.'.format(KNEE_SAVING_MS, curve_knee(curve), bench.workers,
+                                         KNEE_SAVING_MS * args.large_n / 1000.0, args.large_n),
             '']
     with open(path, 'w') as handle:
         handle.write('\n'.join(lines))
