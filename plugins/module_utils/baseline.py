@@ -16,7 +16,7 @@ expose them to the role.
 
 from __future__ import annotations
 
-import re
+from ansible.module_utils.common.validation import check_type_int
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils.accounts import validate_on_behalf_of
 from ansible_collections.mailops.sendgrid.plugins.module_utils.batch import MAX_ACCOUNTS
@@ -141,15 +141,14 @@ def _discovered_regions(discovered):
 
 
 def _worker_count(value):
-    """A worker count as the role's int input takes it: an integer, or a string of one (templates
-    before ansible-core 2.19 render numbers as strings). Anything else is 0, which is refused."""
+    """A worker count as the role's int input and the module's workers option take it (ansible-core's
+    int type: templates before ansible-core 2.19 render numbers as strings). 0 when it is no count."""
     if isinstance(value, bool):
         return 0
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and re.match(r'^\s*[-+]?[0-9]+\s*$', value):
-        return int(value)
-    return 0
+    try:
+        return check_type_int(value)
+    except TypeError:
+        return 0
 
 
 def build_plan(policy, subusers=None, discovered=None, exclude=None, include_disabled=False, region=None,

@@ -587,7 +587,7 @@ def test_build_plan_refuses_more_accounts_than_one_run_handles():
 
 
 @pytest.mark.parametrize('workers, shown', [(0, '0 (integer)'), (-2, '-2 (integer)'), ('many', "'many' (string)"),
-                                            ('0', "'0' (string)"), ('1.5', "'1.5' (string)"), (2.0, '2.0 (float)'),
+                                            ('0', "'0' (string)"), ('1.5', "'1.5' (string)"), ([4], '[4] (list)'),
                                             (True, 'true (boolean)')])
 def test_build_plan_refuses_a_bad_worker_count(workers, shown):
     with pytest.raises(PlanError) as excinfo:
