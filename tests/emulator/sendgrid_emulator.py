@@ -27,7 +27,8 @@ The API it serves (HTTP/1.1 with keep-alive, on 127.0.0.1 only):
 Its own control API, under ``/_emulator/`` (no auth, never logged or rate limited):
 
 * ``GET /_emulator/log``: the request log (method, path, query, on-behalf-of,
-  status, fault) and counts by method and path and by account; ``DELETE`` clears it.
+  status, fault), counts by method and path and by account, and ``peak_in_flight``, the most
+  API requests it was answering at once (how many workers really ran); ``DELETE`` clears it.
   With ``--request-log FILE``, each entry is also appended to FILE as a JSON line as
   it is answered, so the log survives the emulator being stopped mid-run.
 * ``GET /_emulator/state``: every account's setting; ``PATCH`` sets some
@@ -200,6 +201,8 @@ class Emulator(object):
         self._rng = random.Random(seed)
         # A file that receives each request as a JSON line as it is answered: it outlives the emulator.
         self._request_log = open(request_log, 'a') if request_log else None  # pylint: disable=consider-using-with
+        # API requests being answered now (a reset does not change it).
+        self.in_flight = 0
         self._load(config)
 
     def _load(self, config):
@@ -211,6 +214,7 @@ class Emulator(object):
         self.faults = config['faults']
         self.log = []
         self.windows = {}
+        self.peak_in_flight = self.in_flight
 
     def reset(self):
         with self._lock:
@@ -251,6 +255,7 @@ class Emulator(object):
     def log_report(self):
         with self._lock:
             entries = list(self.log)
+            peak_in_flight = self.peak_in_flight
         counts = Counter('{0} {1}'.format(entry['method'], entry['path']) for entry in entries)
         by_account = {}
         for entry in entries:
@@ -262,11 +267,23 @@ class Emulator(object):
             'counts': dict(counts),
             'by_account': {account: dict(counter) for account, counter in by_account.items()},
             'status_counts': dict(Counter(str(entry['status']) for entry in entries)),
+            'peak_in_flight': peak_in_flight,
         }
 
     def clear_log(self):
         with self._lock:
             self.log = []
+            self.peak_in_flight = self.in_flight
+
+    def request_started(self):
+        """Count an API request being answered; the log reports the most answered at once."""
+        with self._lock:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+
+    def request_finished(self):
+        with self._lock:
+            self.in_flight -= 1
 
     def record(self, method, path, query, on_behalf_of, status, fault):
         with self._lock:
@@ -541,6 +558,13 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(400, {'errors': [{'field': None, 'message': str(error)}]})
 
     def api(self, path, query, body):
+        self.emulator.request_started()
+        try:
+            return self.answer_api(path, query, body)
+        finally:
+            self.emulator.request_finished()
+
+    def answer_api(self, path, query, body):
         emulator = self.emulator
         method = self.command
         on_behalf_of = self.headers.get('On-Behalf-Of')

@@ -38,5 +38,6 @@ ansible-playbook listed.yml "$@"
 # Discovery with the module's own page size: 160 subusers take two pages.
 ansible-playbook scale.yml "$@"
 
-# The key and the endpoint from module_defaults for the group reach every call of the role.
+# The key, the endpoint and the workers from module_defaults for the group reach every call of the
+# role; its workers input goes over them.
 ansible-playbook module_defaults.yml "$@"
