@@ -104,6 +104,21 @@ def settings(require_tls=False, require_valid_cert=False, version=1.1):
     return {'require_tls': require_tls, 'require_valid_cert': require_valid_cert, 'version': version}
 
 
+def account_result(account, before, after, differences, check_mode=False):
+    """One account's entry of the batch's ``results``, as the module returns it."""
+    msg = 'already as asked'
+    if differences:
+        msg = '{0} {1}'.format('would change' if check_mode else 'changed', ', '.join(differences))
+    return {'account': account, 'changed': bool(differences), 'failed': False, 'msg': msg, 'before': before,
+            'after': after, 'differences': differences}
+
+
+def failed_result(account, msg):
+    """The ``results`` entry of an account that failed."""
+    return {'account': account, 'changed': False, 'failed': True, 'msg': msg, 'before': None, 'after': None,
+            'differences': []}
+
+
 def subuser(username, region=None, disabled=False, user_id=None, email=None):
     """One entry of GET /v3/subusers as SendGrid sends it (no ``region`` key when region is None)."""
     entry = {'username': username, 'id': user_id, 'email': email or '{0}@example.com'.format(username),

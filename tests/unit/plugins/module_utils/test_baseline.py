@@ -16,7 +16,11 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.baseline import (
     ran_in_check_mode,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils.batch import MAX_ACCOUNTS
-from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import settings
+from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import (
+    account_result,
+    failed_result,
+    settings,
+)
 
 POLICY = {'require_tls': True, 'version': 1.2}
 TLS12 = {'require_tls': True, 'version': 1.2}
@@ -355,19 +359,6 @@ def test_ran_in_check_mode(results, default, expected):
 # ---------------------------------------------------------------------------
 # build_report
 # ---------------------------------------------------------------------------
-
-def account_result(account, before, after, differences, check_mode=False):
-    msg = 'already as asked'
-    if differences:
-        msg = '{0} {1}'.format('would change' if check_mode else 'changed', ', '.join(differences))
-    return {'account': account, 'changed': bool(differences), 'failed': False, 'msg': msg, 'before': before,
-            'after': after, 'differences': differences}
-
-
-def failed_result(account, msg):
-    return {'account': account, 'changed': False, 'failed': True, 'msg': msg, 'before': None, 'after': None,
-            'differences': []}
-
 
 OLD = settings(False, False, 1.1)
 NEW = settings(True, False, 1.2)

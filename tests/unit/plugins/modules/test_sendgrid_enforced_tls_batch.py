@@ -18,6 +18,8 @@ from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.sendgrid_mo
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import (
     FakeResponse,
     FakeSession,
+    account_result,
+    failed_result,
     settings,
 )
 
@@ -38,19 +40,6 @@ def args(**options):
 def fleet_session(states, **options):
     fleet = FakeFleet(states, **options)
     return fleet, FakeSession(forever=lambda: fleet)
-
-
-def account_result(account, before, after, differences, check_mode=False):
-    msg = 'already as asked'
-    if differences:
-        msg = '{0} {1}'.format('would change' if check_mode else 'changed', ', '.join(differences))
-    return {'account': account, 'changed': bool(differences), 'failed': False, 'msg': msg, 'before': before,
-            'after': after, 'differences': differences}
-
-
-def failed_result(account, msg):
-    return {'account': account, 'changed': False, 'failed': True, 'msg': msg, 'before': None, 'after': None,
-            'differences': []}
 
 
 STATES = {
