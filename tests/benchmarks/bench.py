@@ -523,8 +523,8 @@ def write_docs(path, bench, findings, floors, curve, startup, args, machine):
             'The knee of the curve, the first worker count from which the next step saves less than {0:g} ms per'
             ' account (a doubling saves about N x latency / (2 x workers) on any machine; {0:g} ms per account is'
             ' {3:.0f} s on this audit of {4}): **{1}**. The module\'s default (`workers`) is **{2}**. Workers'
-            ' past the knee buy little here, make a real account meet SendGrid\'s rate limit sooner, and move the role away from'
-            ' its floor, which they lower faster than they lower its own fixed cost. The client paces itself by'
+            ' past the knee buy little here, make a real account meet SendGrid\'s rate limit sooner, and move'
+            ' the role away from its floor, which they lower faster than they lower its own fixed cost. The client paces itself by'
             ' `X-RateLimit-Remaining` whatever the count.'.format(
                 KNEE_SAVING_MS, curve_knee(curve), bench.workers, KNEE_SAVING_MS * args.large_n / 1000.0,
                 args.large_n),
