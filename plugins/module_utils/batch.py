@@ -62,7 +62,7 @@ def check_account_names(names, field='subusers'):
 def failure_result(account, message, before=None):
     """A failed account's result: what went wrong, and its setting before, if it was read."""
     return {'account': account, 'changed': False, 'failed': True, 'msg': message, 'before': before,
-            'after': None, 'differences': []}
+            'after': None, 'differences': [], 'stricter': []}
 
 
 def run_for_each(accounts, operation, workers):

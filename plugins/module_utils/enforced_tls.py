@@ -25,6 +25,11 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
 BOOLEAN_FIELDS = ('require_tls', 'require_valid_cert')
 SETTING_FIELDS = BOOLEAN_FIELDS + ('version',)
 ALLOWED_VERSIONS = ('1.1', '1.2', '1.3')
+# How the asked values are enforced: ``exact`` sets them (loosening a stricter account),
+# ``minimum`` treats them as a floor (raises a weaker setting, keeps a stricter one).
+EXACT = 'exact'
+MINIMUM = 'minimum'
+ENFORCEMENT_MODES = (EXACT, MINIMUM)
 # The API documents 1.1 as the default; accounts that predate the field omit it.
 DEFAULT_VERSION = 1.1
 
@@ -145,6 +150,52 @@ def differing_fields(current, desired):
             if field in desired and not same_value(field, current.get(field), desired[field])]
 
 
+def strictness(field, value):
+    """A value's rank in the order "stricter is higher": ``true`` above ``false``, a higher
+    version above a lower one. Values must be valid (normalised or parsed) settings."""
+    if field == 'version':
+        return Decimal(canonical_version(value))
+    return int(bool(value))
+
+
+def weaker_fields(current, desired):
+    """The fields of ``desired`` that ``current`` sets less strictly than asked."""
+    return [field for field in differing_fields(current, desired)
+            if strictness(field, current.get(field)) < strictness(field, desired[field])]
+
+
+def stricter_fields(current, desired):
+    """The fields of ``desired`` that ``current`` sets more strictly than asked."""
+    return [field for field in differing_fields(current, desired)
+            if strictness(field, current.get(field)) > strictness(field, desired[field])]
+
+
+def fields_to_change(current, desired, enforcement=EXACT):
+    """The fields an update must set: every differing one (``exact``), or only those weaker
+    than asked (``minimum``: an account stricter than asked is never loosened)."""
+    if enforcement == MINIMUM:
+        return weaker_fields(current, desired)
+    return differing_fields(current, desired)
+
+
+def show_setting(field, value):
+    """One setting's value as a user writes it in YAML: ``true``, ``1.2``."""
+    if field == 'version':
+        return canonical_version(value) or json.dumps(value)
+    return json.dumps(value)
+
+
+def compare_fields(current, desired, fields):
+    """``version 1.1 < 1.2, require_tls false < true``: how ``current`` stands against
+    ``desired`` on ``fields`` (``<`` weaker than asked, ``>`` stricter)."""
+    parts = []
+    for field in fields:
+        sign = '<' if strictness(field, current[field]) < strictness(field, desired[field]) else '>'
+        parts.append('{0} {1} {2} {3}'.format(
+            field, show_setting(field, current[field]), sign, show_setting(field, desired[field])))
+    return ', '.join(parts)
+
+
 def merge_settings(current, desired):
     """The full settings object: current values overlaid with the desired ones.
 
@@ -161,11 +212,15 @@ def unconfirmed_fields(sent, reported):
             if field in sent and not same_value(field, sent[field], reported.get(field))]
 
 
-def describe_differences(differences, check_mode=False):
-    """A short account-level message: what changed (or would), or that nothing needed to."""
-    if not differences:
-        return 'already as asked'
-    return '{0} {1}'.format('would change' if check_mode else 'changed', ', '.join(differences))
+def describe_differences(differences, check_mode=False, stricter=()):
+    """A short account-level message: what changed (or would), or that nothing needed to,
+    and which settings were kept because they are stricter than asked."""
+    if differences:
+        text = '{0} {1}'.format('would change' if check_mode else 'changed', ', '.join(differences))
+        return text + ('; kept stricter {0}'.format(', '.join(stricter)) if stricter else '')
+    if stricter:
+        return 'already at least as strict as asked (stricter {0})'.format(', '.join(stricter))
+    return 'already as asked'
 
 
 def format_fields(settings, fields):
@@ -184,18 +239,23 @@ def update_surely_refused(error):
             and not error.outcome_unknown)
 
 
-def reconcile(client, desired, on_behalf_of=None, check_mode=False):
+def reconcile(client, desired, on_behalf_of=None, check_mode=False, enforcement=EXACT):
     """Bring one account's Enforced TLS setting to ``desired``; PATCH only on difference.
 
-    Returns ``{'changed', 'before', 'after', 'differences'}``. In check mode nothing is
-    written and ``after`` is the predicted state. After a PATCH, SendGrid's answer is
-    the after-state (a GET right after an update may lag); if it disagrees with what
-    was sent, SendGridUpdateNotConfirmed is raised rather than reporting a change that
-    did not happen.
+    With ``enforcement`` ``exact`` every setting of ``desired`` is set as given; with
+    ``minimum`` the values are a floor: only settings weaker than asked are raised, and
+    settings stricter than asked are kept (see :func:`fields_to_change`).
+
+    Returns ``{'changed', 'before', 'after', 'differences', 'stricter'}``: ``differences``
+    are the fields changed (or that would be), ``stricter`` those the account keeps
+    stricter than asked. In check mode nothing is written and ``after`` is the predicted
+    state. After a PATCH, SendGrid's answer is the after-state (a GET right after an
+    update may lag); if it disagrees with what was sent, SendGridUpdateNotConfirmed is
+    raised rather than reporting a change that did not happen.
     """
     before = client.get_enforced_tls(on_behalf_of)
-    differences = differing_fields(before, desired)
-    after = merge_settings(before, desired)
+    differences = fields_to_change(before, desired, enforcement)
+    after = merge_settings(before, {field: desired[field] for field in differences})
     if differences and not check_mode:
         try:
             reported = client.update_enforced_tls(after, on_behalf_of)
@@ -219,4 +279,5 @@ def reconcile(client, desired, on_behalf_of=None, check_mode=False):
                 ),
                 account=on_behalf_of, sent=after, reported=reported, before=before)
         after = reported
-    return {'changed': bool(differences), 'before': before, 'after': after, 'differences': differences}
+    return {'changed': bool(differences), 'before': before, 'after': after, 'differences': differences,
+            'stricter': stricter_fields(after, desired)}

@@ -15,6 +15,9 @@ description:
     valid certificate, or offers only an older TLS version.
   - Reads the account's current setting, compares it with the options given, and sends an update only when they
     differ. Options that are not given are left as they are.
+  - By default the options set exactly these values, loosening an account that is stricter. With
+    O(enforcement=minimum) they are a floor instead, as a security baseline wants: an account at least as strict
+    as asked is left as it is, and only the settings weaker than asked are raised.
   - Acts on the account the API key belongs to, or on a subuser or customer account with O(on_behalf_of).
 author:
   - mailops.sendgrid maintainers (@mailops)
@@ -64,6 +67,20 @@ options:
       - Mutually exclusive with O(on_behalf_of).
     type: list
     elements: str
+  enforcement:
+    description:
+      - How the values of O(require_tls), O(require_valid_cert) and O(version) are enforced.
+      - V(exact) sets them as given. An account that is stricter than asked is loosened (for example from TLS 1.3
+        down to 1.2, or from requiring a valid certificate to not requiring one).
+      - V(minimum) treats them as a floor. Strictness order is V(true) above V(false) and a higher version above a
+        lower one. A setting weaker than asked is raised to it. A setting stricter than asked is kept and
+        reported in RV(stricter), so an account at least as strict as asked on every given setting is not changed.
+        With V(minimum), O(require_valid_cert=false) means the account may go without a valid certificate, not
+        that checking is switched off.
+      - The role C(mailops.sendgrid.enforced_tls_baseline) uses V(minimum) unless told otherwise.
+    type: str
+    choices: [exact, minimum]
+    default: exact
   workers:
     description:
       - How many accounts of O(subusers) are processed at the same time.
@@ -77,7 +94,8 @@ notes:
     being left out.
   - SendGrid's answer to the update is the after-state. If it disagrees with what was sent, the task fails
     rather than report a change that may not have happened.
-  - In batch mode (O(subusers)), diff mode shows one before/after per changed account.
+  - In batch mode (O(subusers)), diff mode shows one before/after per changed account, also when the task runs
+    in a C(loop) (each account's entry of RV(results) carries its own C(diff)).
 seealso:
   - module: mailops.sendgrid.sendgrid_enforced_tls_info
 '''
@@ -104,6 +122,13 @@ EXAMPLES = r'''
     require_valid_cert: true
     version: 1.2
   register: fleet
+
+- name: Raise every subuser to at least TLS 1.2, keeping those already at 1.3
+  mailops.sendgrid.sendgrid_enforced_tls:
+    subusers: "{{ sendgrid_subuser_names }}"
+    enforcement: minimum
+    require_tls: true
+    version: 1.2
 
 - name: Show the subusers that were out of policy
   ansible.builtin.debug:
@@ -163,6 +188,13 @@ differences:
   type: list
   elements: str
   sample: [require_valid_cert, version]
+stricter:
+  description:
+    - The settings asked for that the account keeps stricter than asked (only with O(enforcement=minimum)).
+  returned: success, when O(subusers) is not used
+  type: list
+  elements: str
+  sample: [version]
 check_mode:
   description:
     - Whether the task ran in check mode. Then C(changed) means "would change", and the after-states are predictions.
@@ -203,10 +235,20 @@ results:
       type: dict
       sample: {require_tls: true, require_valid_cert: true, version: 1.2}
     differences:
-      description: The settings that differed from what was asked.
+      description: The settings that differed from what was asked, and were changed (or would be).
       type: list
       elements: str
       sample: [require_valid_cert, version]
+    stricter:
+      description: The settings the account keeps stricter than asked (only with O(enforcement=minimum)).
+      type: list
+      elements: str
+      sample: [version]
+    diff:
+      description:
+        - In diff mode, for a changed account, its before/after with a header naming it, so that the C(--diff) output
+          shows every account also when the task runs in a C(loop).
+      type: dict
 summary:
   description: In batch mode, how many accounts there were, and how many changed, were already as asked, or failed.
   returned: when O(subusers) is used
@@ -245,6 +287,8 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.batch import (
     summarize,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils.enforced_tls import (
+    ENFORCEMENT_MODES,
+    EXACT,
     SettingsError,
     describe_differences,
     parse_desired_settings,
@@ -270,21 +314,28 @@ def build_diff(outcome, on_behalf_of):
             'before_header': header, 'after_header': header}
 
 
-def account_result(account, outcome, check_mode):
-    return {'account': account, 'changed': outcome['changed'], 'failed': False,
-            'msg': describe_differences(outcome['differences'], check_mode),
-            'before': outcome['before'], 'after': outcome['after'], 'differences': outcome['differences']}
+def account_result(account, outcome, check_mode, with_diff=False):
+    result = {'account': account, 'changed': outcome['changed'], 'failed': False,
+              'msg': describe_differences(outcome['differences'], check_mode, outcome['stricter']),
+              'before': outcome['before'], 'after': outcome['after'], 'differences': outcome['differences'],
+              'stricter': outcome['stricter']}
+    # In a loop, ansible-core's callbacks look for each account's diff in its own entry.
+    if with_diff and outcome['changed']:
+        result['diff'] = build_diff(outcome, account)
+    return result
 
 
 def apply_to_one(module, client, desired, on_behalf_of):
     try:
         with client:
-            outcome = reconcile(client, desired, on_behalf_of, check_mode=module.check_mode)
+            outcome = reconcile(client, desired, on_behalf_of, check_mode=module.check_mode,
+                                enforcement=module.params['enforcement'])
     except SendGridError as error:
         fail_on_error(module, error, changed=False, account=on_behalf_of)
     result = dict(changed=outcome['changed'], enforced_tls=outcome['after'], before=outcome['before'],
-                  account=on_behalf_of, differences=outcome['differences'], check_mode=module.check_mode,
-                  msg=describe_differences(outcome['differences'], module.check_mode))
+                  account=on_behalf_of, differences=outcome['differences'], stricter=outcome['stricter'],
+                  check_mode=module.check_mode,
+                  msg=describe_differences(outcome['differences'], module.check_mode, outcome['stricter']))
     if module._diff:
         result['diff'] = build_diff(outcome, on_behalf_of)
     module.exit_json(**result)
@@ -292,8 +343,9 @@ def apply_to_one(module, client, desired, on_behalf_of):
 
 def apply_to_many(module, client, desired, subusers):
     def operation(account):
-        outcome = reconcile(client, desired, account, check_mode=module.check_mode)
-        return account_result(account, outcome, module.check_mode)
+        outcome = reconcile(client, desired, account, check_mode=module.check_mode,
+                            enforcement=module.params['enforcement'])
+        return account_result(account, outcome, module.check_mode, with_diff=module._diff)
 
     with client:
         results = run_for_each(subusers, operation, module.params['workers'])
@@ -314,6 +366,7 @@ def main():
             require_valid_cert=dict(type='bool'),
             version=dict(type='raw'),
             subusers=dict(type='list', elements='str'),
+            enforcement=dict(type='str', choices=list(ENFORCEMENT_MODES), default=EXACT),
             workers=dict(type='int', default=DEFAULT_WORKERS),
         ),
         required_one_of=[('require_tls', 'require_valid_cert', 'version')],

@@ -104,19 +104,20 @@ def settings(require_tls=False, require_valid_cert=False, version=1.1):
     return {'require_tls': require_tls, 'require_valid_cert': require_valid_cert, 'version': version}
 
 
-def account_result(account, before, after, differences, check_mode=False):
-    """One account's entry of the batch's ``results``, as the module returns it."""
-    msg = 'already as asked'
-    if differences:
-        msg = '{0} {1}'.format('would change' if check_mode else 'changed', ', '.join(differences))
+def account_result(account, before, after, differences, check_mode=False, stricter=(), msg=None):
+    """One account's entry of the batch's ``results``, as the module returns it (without diff mode)."""
+    if msg is None:
+        msg = 'already as asked'
+        if differences:
+            msg = '{0} {1}'.format('would change' if check_mode else 'changed', ', '.join(differences))
     return {'account': account, 'changed': bool(differences), 'failed': False, 'msg': msg, 'before': before,
-            'after': after, 'differences': differences}
+            'after': after, 'differences': differences, 'stricter': list(stricter)}
 
 
 def failed_result(account, msg):
     """The ``results`` entry of an account that failed."""
     return {'account': account, 'changed': False, 'failed': True, 'msg': msg, 'before': None, 'after': None,
-            'differences': []}
+            'differences': [], 'stricter': []}
 
 
 def subuser(username, region=None, disabled=False, user_id=None, email=None):

@@ -240,9 +240,9 @@ def test_run_for_each_sendgrid_error_fails_only_that_account():
     assert sorted(ran) == ['a', 'b', 'c', 'd', 'e']
     assert results[1] == {'account': 'b', 'changed': False, 'failed': True,
                           'msg': "GET /x for subuser 'b' failed with HTTP 403 Forbidden", 'before': None,
-                          'after': None, 'differences': []}
+                          'after': None, 'differences': [], 'stricter': []}
     assert results[3] == {'account': 'd', 'changed': False, 'failed': True, 'msg': 'not JSON', 'before': None,
-                          'after': None, 'differences': []}
+                          'after': None, 'differences': [], 'stricter': []}
     assert [result['failed'] for result in results] == [False, True, False, True, False]
     assert [result['changed'] for result in results] == [True, False, True, False, True]
 
@@ -319,4 +319,4 @@ def test_a_failed_account_keeps_the_setting_read_before_the_failure():
     assert run_for_each(['a'], operation, 2) == [{
         'account': 'a', 'changed': False, 'failed': True, 'msg': 'PATCH for a failed',
         'before': {'require_tls': False, 'require_valid_cert': False, 'version': 1.1}, 'after': None,
-        'differences': []}]
+        'differences': [], 'stricter': []}]

@@ -284,7 +284,7 @@ def test_reconcile_unchanged_sends_no_patch():
     client = FakeClient(full(True, True, 1.2))
     outcome = reconcile(client, parse_desired_settings({'require_tls': True, 'version': '1.2'}), on_behalf_of='sub')
     assert outcome == {'changed': False, 'before': full(True, True, 1.2), 'after': full(True, True, 1.2),
-                       'differences': []}
+                       'differences': [], 'stricter': []}
     assert client.calls == [('GET', 'sub')]
 
 
@@ -314,7 +314,7 @@ def test_reconcile_check_mode_sends_no_patch_and_predicts():
     client = FakeClient(full(False, False, 1.1))
     outcome = reconcile(client, {'require_valid_cert': True, 'version': 1.3}, on_behalf_of='sub', check_mode=True)
     assert outcome == {'changed': True, 'before': full(False, False, 1.1), 'after': full(False, True, 1.3),
-                       'differences': ['require_valid_cert', 'version']}
+                       'differences': ['require_valid_cert', 'version'], 'stricter': []}
     assert client.calls == [('GET', 'sub')]
 
 
