@@ -9,17 +9,25 @@ import pytest
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils.enforced_tls import (
     DEFAULT_VERSION,
+    EXACT,
+    MINIMUM,
     InvalidSettingsResponse,
     SettingsError,
     canonical_version,
+    compare_fields,
+    describe_differences,
     describe_value,
     differing_fields,
+    fields_to_change,
     merge_settings,
     normalize_settings,
     parse_desired_settings,
     parse_version,
     reconcile,
+    stricter_fields,
+    strictness,
     unconfirmed_fields,
+    weaker_fields,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
     SendGridAPIError,
@@ -257,6 +265,78 @@ def test_unconfirmed_fields(sent, reported, expected):
 
 
 # ---------------------------------------------------------------------------
+# strictness: the floor semantics of enforcement=minimum
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize('field, weaker, stricter', [
+    ('require_tls', False, True),
+    ('require_valid_cert', False, True),
+    ('version', 1.1, 1.2),
+    ('version', 1.2, 1.3),
+    ('version', '1.2', 1.3),
+    ('version', 1.1, '1.30'),
+])
+def test_strictness_order(field, weaker, stricter):
+    assert strictness(field, weaker) < strictness(field, stricter)
+
+
+def test_strictness_versions_compare_by_value():
+    assert strictness('version', '1.20') == strictness('version', 1.2)
+
+
+@pytest.mark.parametrize('current, desired, weaker, stricter', [
+    (full(True, True, 1.2), {'require_tls': True, 'require_valid_cert': True, 'version': 1.2}, [], []),
+    (full(True, True, 1.3), {'require_tls': True, 'require_valid_cert': True, 'version': 1.2}, [], ['version']),
+    (full(True, True, 1.2), {'require_valid_cert': False}, [], ['require_valid_cert']),
+    (full(False, True, 1.3), {'require_tls': True, 'require_valid_cert': False, 'version': 1.2},
+     ['require_tls'], ['require_valid_cert', 'version']),
+    (full(False, False, 1.1), {'require_tls': True, 'require_valid_cert': True, 'version': 1.3},
+     ['require_tls', 'require_valid_cert', 'version'], []),
+    # Only the fields asked for count: an unmanaged setting is neither weaker nor stricter.
+    (full(False, True, 1.3), {'require_tls': False}, [], []),
+])
+def test_weaker_and_stricter_fields(current, desired, weaker, stricter):
+    assert weaker_fields(current, desired) == weaker
+    assert stricter_fields(current, desired) == stricter
+
+
+@pytest.mark.parametrize('current, desired, exact, minimum', [
+    (full(True, True, 1.3), {'version': 1.2}, ['version'], []),
+    (full(True, True, 1.1), {'version': 1.2}, ['version'], ['version']),
+    (full(True, True, 1.2), {'require_valid_cert': False}, ['require_valid_cert'], []),
+    (full(False, True, 1.3), {'require_tls': True, 'require_valid_cert': False, 'version': 1.2},
+     ['require_tls', 'require_valid_cert', 'version'], ['require_tls']),
+])
+def test_fields_to_change(current, desired, exact, minimum):
+    assert fields_to_change(current, desired) == exact
+    assert fields_to_change(current, desired, EXACT) == exact
+    assert fields_to_change(current, desired, MINIMUM) == minimum
+
+
+@pytest.mark.parametrize('current, desired, fields, text', [
+    (full(True, True, 1.1), {'version': 1.2}, ['version'], 'version 1.1 < 1.2'),
+    (full(True, True, 1.3), {'version': '1.2'}, ['version'], 'version 1.3 > 1.2'),
+    (full(False, True, 1.1), {'require_tls': True, 'version': 1.2}, ['require_tls', 'version'],
+     'require_tls false < true, version 1.1 < 1.2'),
+    (full(True, True, 1.2), {'require_valid_cert': False}, ['require_valid_cert'], 'require_valid_cert true > false'),
+    (full(True, True, 1.2), {'version': 1.2}, [], ''),
+])
+def test_compare_fields(current, desired, fields, text):
+    assert compare_fields(current, desired, fields) == text
+
+
+@pytest.mark.parametrize('differences, check_mode, stricter, text', [
+    ([], False, [], 'already as asked'),
+    (['version'], False, [], 'changed version'),
+    (['require_tls', 'version'], True, [], 'would change require_tls, version'),
+    ([], True, ['version'], 'already at least as strict as asked (stricter version)'),
+    (['require_tls'], False, ['require_valid_cert', 'version'], 'changed require_tls; kept stricter require_valid_cert, version'),
+])
+def test_describe_differences(differences, check_mode, stricter, text):
+    assert describe_differences(differences, check_mode, stricter) == text
+
+
+# ---------------------------------------------------------------------------
 # reconcile
 # ---------------------------------------------------------------------------
 
@@ -414,3 +494,34 @@ def test_reconcile_refused_retry_after_an_open_attempt_says_the_outcome_is_unkno
     with pytest.raises(SendGridRetriesExhausted) as excinfo:
         reconcile(client, {'require_tls': True}, on_behalf_of='sub')
     assert 'whether SendGrid applied it is unknown' in excinfo.value.message
+
+
+def test_reconcile_minimum_keeps_a_stricter_account_and_sends_nothing():
+    client = FakeClient(full(True, True, 1.3))
+    outcome = reconcile(client, {'require_tls': True, 'require_valid_cert': False, 'version': 1.2},
+                        on_behalf_of='sub', enforcement=MINIMUM)
+    assert outcome == {'changed': False, 'before': full(True, True, 1.3), 'after': full(True, True, 1.3),
+                       'differences': [], 'stricter': ['require_valid_cert', 'version']}
+    assert client.calls == [('GET', 'sub')]
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_reconcile_minimum_raises_only_the_weaker_settings(check_mode):
+    client = FakeClient(full(False, True, 1.3))
+    outcome = reconcile(client, {'require_tls': True, 'require_valid_cert': False, 'version': 1.2},
+                        on_behalf_of='sub', check_mode=check_mode, enforcement=MINIMUM)
+    assert outcome['changed'] is True
+    assert outcome['differences'] == ['require_tls']
+    assert outcome['stricter'] == ['require_valid_cert', 'version']
+    # The stricter certificate check and version are kept, in the PATCH body and the after-state.
+    assert outcome['after'] == full(True, True, 1.3)
+    expected_calls = [('GET', 'sub')] + ([] if check_mode else [('PATCH', 'sub', full(True, True, 1.3))])
+    assert client.calls == expected_calls
+
+
+def test_reconcile_exact_loosens_a_stricter_account():
+    client = FakeClient(full(True, True, 1.3))
+    outcome = reconcile(client, {'require_valid_cert': False, 'version': 1.2}, on_behalf_of='sub')
+    assert outcome['differences'] == ['require_valid_cert', 'version']
+    assert outcome['stricter'] == []
+    assert client.calls[1] == ('PATCH', 'sub', full(True, False, 1.2))

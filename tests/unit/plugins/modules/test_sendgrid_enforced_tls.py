@@ -58,6 +58,40 @@ def test_changed_then_unchanged(run):
     assert session.methods == ['GET']
 
 
+@pytest.mark.parametrize('enforcement, changed, after, stricter', [
+    # The options set values: a stricter account is loosened.
+    ('exact', True, settings(True, False, 1.2), []),
+    # A floor: the account is stricter than asked on both settings and is left as it is.
+    ('minimum', False, settings(True, True, 1.3), ['require_valid_cert', 'version']),
+])
+def test_enforcement_of_a_stricter_account(run, enforcement, changed, after, stricter):
+    account, session = account_session(settings(True, True, 1.3))
+    result = run(args(require_tls=True, require_valid_cert=False, version=1.2, enforcement=enforcement), session)
+    assert result['changed'] is changed
+    assert result['enforced_tls'] == after
+    assert result['stricter'] == stricter
+    assert account.state == after
+    assert session.methods == (['GET', 'PATCH'] if changed else ['GET'])
+
+
+def test_enforcement_minimum_raises_a_weaker_setting_and_keeps_the_stricter_ones(run):
+    account, session = account_session(settings(False, True, 1.3))
+    result = run(args(require_tls=True, require_valid_cert=False, version=1.2, enforcement='minimum'), session)
+    assert result['changed'] is True
+    assert result['differences'] == ['require_tls']
+    assert result['msg'] == 'changed require_tls; kept stricter require_valid_cert, version'
+    assert session.calls[1]['json'] == settings(True, True, 1.3)
+
+
+def test_enforcement_refuses_unknown_values_before_any_request(run):
+    session = FakeSession()
+    result = run(args(require_tls=True, enforcement='floor'), session)
+    assert result['failed'] is True
+    assert 'enforcement' in result['msg']
+    assert 'exact, minimum' in result['msg']
+    assert session.calls == []
+
+
 def test_check_mode_sends_no_patch_and_predicts(run):
     account, session = account_session(settings(False, True, 1.1))
     result = run(args(require_tls=True, version='1.3', _ansible_check_mode=True), session)

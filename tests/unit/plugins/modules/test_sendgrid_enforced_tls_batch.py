@@ -234,6 +234,36 @@ def test_batch_diff_one_per_changed_account(run, check_mode):
     assert fleet.methods_for('account-id 42') == (['GET'] if check_mode else ['GET', 'PATCH'])
 
 
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_batch_diff_in_each_changed_accounts_own_result(run, check_mode):
+    # In a loop, ansible-core's callbacks look for the diff of each entry of results: each
+    # changed account carries the same diff as the task's list, unchanged ones none.
+    fleet, session = fleet_session(STATES)
+    result = run(args(subusers=['a', 'b', 'c', 'd'], _ansible_diff=True, _ansible_check_mode=check_mode), session)
+    by_account = dict((item['account'], item) for item in result['results'])
+    assert [by_account[name]['diff'] for name in ('a', 'c', 'd')] == result['diff']
+    assert 'diff' not in by_account['b']
+    assert by_account['a']['diff']['before_header'] == "Enforced TLS of subuser 'a'"
+
+
+def test_batch_without_diff_mode_has_no_diff_in_the_results(run):
+    fleet, session = fleet_session(STATES)
+    result = run(args(subusers=['a', 'b']), session)
+    assert [item for item in result['results'] if 'diff' in item] == []
+
+
+def test_batch_enforcement_minimum_keeps_stricter_accounts(run):
+    fleet, session = fleet_session(STATES)
+    result = run(args(subusers=['a', 'b', 'c', 'd'], enforcement='minimum'), session)
+    assert result['results'][3] == account_result(
+        'd', settings(True, True, 1.3), settings(True, True, 1.3), [], stricter=['version'],
+        msg='already at least as strict as asked (stricter version)')
+    assert result['summary'] == {'total': 4, 'changed': 2, 'unchanged': 2, 'failed': 0}
+    assert fleet.methods_for('d') == ['GET']
+    assert fleet.states['d'] == settings(True, True, 1.3)
+    assert fleet.states['a'] == TARGET
+
+
 def test_batch_diff_leaves_out_failed_and_unchanged_accounts(run):
     fleet, session = fleet_session(STATES, errors={'a': FORBIDDEN})
     result = run(args(subusers=['a', 'b', 'd'], _ansible_diff=True), session)
