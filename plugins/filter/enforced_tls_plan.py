@@ -17,6 +17,8 @@ description:
     M(mailops.sendgrid.sendgrid_enforced_tls).
   - Used by the role C(mailops.sendgrid.enforced_tls_baseline); its README describes the inputs.
   - Fails with a message naming the input and what is allowed when an input is not valid.
+  - Warns when O(all_subusers) is V(false) and the plan holds no subuser (often a misspelt input name, which Ansible
+    ignores): then only the parent account is covered.
 options:
   _input:
     description: The baseline policy, a dictionary with any of C(require_tls), C(require_valid_cert) and C(version).
@@ -47,6 +49,24 @@ options:
   workers:
     description: The role's worker count, checked (1 or more) so that every input fails before any request.
     type: int
+  enforcement:
+    description:
+      - How every account gets its policy, as the O(mailops.sendgrid.sendgrid_enforced_tls#module:enforcement) option
+        of the module takes it.
+      - V(minimum), the policy is a floor, an account at least as strict is compliant and left as it is. V(exact), the
+        policy's values are set as they are, loosening stricter accounts.
+    type: str
+    choices: [minimum, exact]
+    default: minimum
+  all_subusers:
+    description:
+      - Whether discovery will add the subusers of the parent account (the role's C(enforced_tls_baseline_all_subusers)).
+      - When V(false) and the plan holds no subuser, the plan warns that only the parent account is covered.
+    type: bool
+  include_parent:
+    description: Whether the parent account is covered too; only changes the wording of the warning.
+    type: bool
+    default: true
 '''
 
 EXAMPLES = r'''
@@ -65,6 +85,13 @@ _value:
     policy:
       description: The baseline policy, validated.
       type: dict
+    enforcement:
+      description: V(minimum) or V(exact), as given in O(enforcement).
+      type: str
+    warnings:
+      description: Warnings about the plan, also shown as Ansible warnings.
+      type: list
+      elements: str
     groups:
       description: One entry per distinct effective policy and region, with its C(region), C(policy) and C(accounts).
       type: list
@@ -84,17 +111,24 @@ _value:
 '''
 
 from ansible.errors import AnsibleFilterError
+from ansible.utils.display import Display
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils.baseline import PlanError, build_plan
 
+display = Display()
+
 
 def enforced_tls_plan(policy, subusers=None, discovered=None, exclude=None, include_disabled=False, region=None,
-                      workers=None):
+                      workers=None, enforcement='minimum', all_subusers=None, include_parent=True):
     try:
-        return build_plan(policy, subusers=subusers, discovered=discovered, exclude=exclude,
-                          include_disabled=include_disabled, region=region, workers=workers)
+        plan = build_plan(policy, subusers=subusers, discovered=discovered, exclude=exclude,
+                          include_disabled=include_disabled, region=region, workers=workers, enforcement=enforcement,
+                          all_subusers=all_subusers, include_parent=include_parent)
     except PlanError as error:
         raise AnsibleFilterError(str(error))
+    for warning in plan['warnings']:
+        display.warning(warning)
+    return plan
 
 
 class FilterModule(object):

@@ -21,9 +21,13 @@ from ansible.module_utils.common.validation import check_type_int
 from ansible_collections.mailops.sendgrid.plugins.module_utils.accounts import validate_on_behalf_of
 from ansible_collections.mailops.sendgrid.plugins.module_utils.batch import MAX_ACCOUNTS
 from ansible_collections.mailops.sendgrid.plugins.module_utils.enforced_tls import (
+    ENFORCEMENT_MODES,
+    MINIMUM,
     SETTING_FIELDS,
     SettingsError,
     canonical_version,
+    compare_fields,
+    describe_change,
     describe_value,
     parse_desired_settings,
 )
@@ -151,8 +155,15 @@ def _worker_count(value):
         return 0
 
 
+def parent_only_warning(include_parent):
+    """The warning for a plan with no subuser while discovery is off: often a misspelt input name."""
+    return ('{0}subusers is empty and {0}all_subusers is false, so this run covers {1}. If subusers were meant,'
+            ' check the names of the inputs: Ansible ignores variables it does not know.'.format(
+                PREFIX, 'only the parent account' if include_parent else 'no account at all'))
+
+
 def build_plan(policy, subusers=None, discovered=None, exclude=None, include_disabled=False, region=None,
-               workers=None):
+               workers=None, enforcement=MINIMUM, all_subusers=None, include_parent=True):
     """Group the accounts by effective policy and region.
 
     ``policy``: the baseline, a dict with any of require_tls, require_valid_cert,
@@ -162,10 +173,14 @@ def build_plan(policy, subusers=None, discovered=None, exclude=None, include_dis
     ``include_disabled``), or None. ``exclude``: names to leave out entirely.
     ``region``: the region of listed subusers whose region is not known.
     ``workers``: checked only (1 or more), so that every input fails before any request.
+    ``enforcement``: ``minimum`` (the policy is a floor) or ``exact``, for every account.
+    ``all_subusers``: the role's discovery switch; when it is false (not None) and the
+    plan holds no subuser, ``warnings`` says that only the parent account is covered
+    (``include_parent``: whether it is).
 
-    Returns ``{'policy', 'groups': [{'region', 'policy', 'accounts'}], 'exempt':
-    [{'account', 'reason', 'region'}], 'excluded', 'disabled'}``, accounts in
-    discovery order, then listing order. Raises PlanError on bad input.
+    Returns ``{'policy', 'enforcement', 'groups': [{'region', 'policy', 'accounts'}],
+    'exempt': [{'account', 'reason', 'region'}], 'excluded', 'disabled', 'warnings'}``,
+    accounts in discovery order, then listing order. Raises PlanError on bad input.
     """
     if not isinstance(policy, dict):
         raise PlanError('{0}policy must be a dict with any of {1}; got {2}'.format(
@@ -180,6 +195,9 @@ def build_plan(policy, subusers=None, discovered=None, exclude=None, include_dis
         raise PlanError(str(error))
     if region is not None and region not in REGIONS:
         raise PlanError('{0}region must be one of {1}; got {2!r}'.format(PREFIX, ', '.join(REGIONS), region))
+    if enforcement not in ENFORCEMENT_MODES:
+        raise PlanError('{0}enforcement must be one of {1}; got {2}'.format(
+            PREFIX, ', '.join(ENFORCEMENT_MODES), describe_value(enforcement)))
     if workers is not None and _worker_count(workers) < 1:
         raise PlanError('{0}workers must be 1 or more; got {1}'.format(PREFIX, describe_value(workers)))
     for name, value in ((PREFIX + 'subusers', subusers), (PREFIX + 'exclude', exclude),
@@ -219,8 +237,11 @@ def build_plan(policy, subusers=None, discovered=None, exclude=None, include_dis
         key = (account_region or '', _settings_key(effective))
         group = groups.setdefault(key, {'region': account_region, 'policy': effective, 'accounts': []})
         group['accounts'].append(name)
-    return {'policy': baseline, 'groups': list(groups.values()), 'exempt': exempt, 'excluded': excluded,
-            'disabled': disabled}
+    warnings = []
+    if all_subusers is False and not groups and not exempt:
+        warnings.append(parent_only_warning(include_parent))
+    return {'policy': baseline, 'enforcement': enforcement, 'groups': list(groups.values()), 'exempt': exempt,
+            'excluded': excluded, 'disabled': disabled, 'warnings': warnings}
 
 
 def _group_entries(group_result):
@@ -239,17 +260,13 @@ def _group_entries(group_result):
 
 
 def _entry(account, region, policy, result=None, failed=False, reason=None):
-    entry = {'account': account, 'region': region, 'policy': policy, 'status': None,
-             'before': None, 'after': None, 'differences': [], 'reason': reason}
+    entry = {'account': account, 'region': region, 'policy': policy, 'status': 'failed' if failed else None,
+             'before': None, 'after': None, 'differences': [], 'stricter': [], 'reason': reason}
     if result is not None:
-        failed = bool(result.get('failed'))
         entry.update(before=result.get('before'), after=result.get('after'),
-                     differences=result.get('differences') or [])
-        if failed:
-            entry['reason'] = result.get('msg')
-        elif result.get('changed'):
-            entry['reason'] = result.get('msg')
-    entry['status'] = 'failed' if failed else None
+                     differences=result.get('differences') or [], stricter=result.get('stricter') or [])
+        if result.get('failed'):
+            entry.update(status='failed', reason=result.get('msg'))
     return entry
 
 
@@ -260,7 +277,26 @@ def _parent_entry(parent_result, policy):
     return _entry(PARENT_ACCOUNT, None, policy, result={
         'failed': False, 'changed': parent_result.get('changed'), 'before': parent_result.get('before'),
         'after': parent_result.get('enforced_tls'), 'differences': parent_result.get('differences'),
-        'msg': parent_result.get('msg')})
+        'stricter': parent_result.get('stricter'), 'msg': parent_result.get('msg')})
+
+
+def _settle(entry, check_mode):
+    """An account's status and reason from what its call found: ``drift``/``changed`` with how
+    each setting stood against the policy (``version 1.1 < 1.2``), else ``compliant``; and
+    which settings it keeps stricter than the policy."""
+    reasons = []
+    if entry['differences']:
+        entry['status'] = 'drift' if check_mode else 'changed'
+        if check_mode:
+            reasons.append(compare_fields(entry['before'], entry['policy'], entry['differences']))
+        else:
+            reasons.append('changed ' + describe_change(entry['before'], entry['after'], entry['differences']))
+    else:
+        entry['status'] = 'compliant'
+    if entry['stricter']:
+        reasons.append('stricter than the policy: ' + compare_fields(entry['after'], entry['policy'],
+                                                                    entry['stricter']))
+    entry['reason'] = '; '.join(reasons) or None
 
 
 def ran_in_check_mode(results, default=False):
@@ -280,7 +316,10 @@ def build_report(plan, parent_result=None, group_results=None, check_mode=False,
     when the parent is left out). ``group_results``: the registered results of
     the batch calls, one per group of the plan (each with its ``item``).
     ``check_mode``: used when no call reports whether it ran in check mode.
-    Statuses: compliant, changed, drift (in check mode), exempt, failed.
+    Statuses: compliant, changed, drift (in check mode), exempt, failed. An account
+    that keeps settings stricter than its policy (``enforcement`` ``minimum``) is
+    compliant, and its ``stricter`` and ``reason`` say so; ``summary.stricter``
+    counts such accounts.
     Accounts come in the order of :data:`STATUS_ORDER`, then as processed.
     """
     check_mode = ran_in_check_mode([parent_result] + list(group_results or []), check_mode)
@@ -291,10 +330,7 @@ def build_report(plan, parent_result=None, group_results=None, check_mode=False,
         entries.extend(_group_entries(group_result))
     for entry in entries:
         if entry['status'] is None:
-            if entry['differences']:
-                entry['status'] = 'drift' if check_mode else 'changed'
-            else:
-                entry['status'] = 'compliant'
+            _settle(entry, check_mode)
     for exempt in plan.get('exempt', []):
         entry = _entry(exempt['account'], exempt.get('region'), None, reason=exempt['reason'])
         entry['status'] = 'exempt'
@@ -304,10 +340,13 @@ def build_report(plan, parent_result=None, group_results=None, check_mode=False,
     for status in STATUS_ORDER:
         summary[status] = sum(1 for entry in entries if entry['status'] == status)
     summary['out_of_policy'] = summary['drift'] + summary['failed']
+    summary['stricter'] = sum(1 for entry in entries if entry['stricter'])
     return {
         'mode': 'audit' if check_mode else 'enforce',
         'generated_at': generated_at,
         'policy': plan.get('policy'),
+        'enforcement': plan.get('enforcement', MINIMUM),
+        'warnings': plan.get('warnings', []),
         'summary': summary,
         'excluded': plan.get('excluded', []),
         'disabled': plan.get('disabled', []),

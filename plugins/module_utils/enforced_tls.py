@@ -178,6 +178,12 @@ def fields_to_change(current, desired, enforcement=EXACT):
     return differing_fields(current, desired)
 
 
+def describe_change(before, after, fields):
+    """``version 1.1 -> 1.2``: what an update did (or would do) to each of ``fields``."""
+    return ', '.join('{0} {1} -> {2}'.format(field, show_setting(field, before[field]), show_setting(field, after[field]))
+                     for field in fields)
+
+
 def show_setting(field, value):
     """One setting's value as a user writes it in YAML: ``true``, ``1.2``."""
     if field == 'version':

@@ -38,6 +38,8 @@ def test_plan_is_the_one_of_build_plan():
         'exempt': [{'account': 'lab', 'reason': 'test', 'region': 'global'}],
         'excluded': [],
         'disabled': ['off'],
+        'enforcement': 'minimum',
+        'warnings': [],
     }
 
 
@@ -46,17 +48,18 @@ def test_every_argument_is_passed_on(monkeypatch):
 
     def fake_build_plan(policy, **kwargs):
         calls.append((policy, kwargs))
-        return 'the plan'
+        return {'warnings': []}
 
     monkeypatch.setattr(plan_filter, 'build_plan', fake_build_plan)
     assert enforced_tls_plan(POLICY, subusers=['a'], discovered=[], exclude=['b'], include_disabled=True,
-                             region='eu', workers=4) == 'the plan'
-    assert enforced_tls_plan(POLICY) == 'the plan'
+                             region='eu', workers=4, enforcement='exact', all_subusers=False,
+                             include_parent=False) == {'warnings': []}
+    assert enforced_tls_plan(POLICY) == {'warnings': []}
     assert calls == [
         (POLICY, {'subusers': ['a'], 'discovered': [], 'exclude': ['b'], 'include_disabled': True, 'region': 'eu',
-                  'workers': 4}),
+                  'workers': 4, 'enforcement': 'exact', 'all_subusers': False, 'include_parent': False}),
         (POLICY, {'subusers': None, 'discovered': None, 'exclude': None, 'include_disabled': False, 'region': None,
-                  'workers': None}),
+                  'workers': None, 'enforcement': 'minimum', 'all_subusers': None, 'include_parent': True}),
     ]
 
 
@@ -81,3 +84,14 @@ def test_other_errors_are_not_hidden(monkeypatch):
     monkeypatch.setattr(plan_filter, 'build_plan', broken)
     with pytest.raises(KeyError):
         enforced_tls_plan(POLICY)
+
+
+def test_the_plans_warnings_are_shown_as_ansible_warnings(monkeypatch):
+    shown = []
+    monkeypatch.setattr(plan_filter.display, 'warning', shown.append)
+    plan = enforced_tls_plan(POLICY, all_subusers=False)
+    assert shown == plan['warnings']
+    assert 'so this run covers only the parent account' in shown[0]
+    shown[:] = []
+    enforced_tls_plan(POLICY, subusers=['a'], all_subusers=False)
+    assert shown == []

@@ -39,7 +39,7 @@ def test_report_is_the_one_of_build_report():
     assert [(entry['account'], entry['status']) for entry in report['accounts']] == [
         ('(parent account)', 'failed'), ('a', 'drift'), ('b', 'compliant')]
     assert report['summary'] == {'total': 3, 'failed': 1, 'drift': 1, 'changed': 0, 'exempt': 0, 'compliant': 1,
-                                 'out_of_policy': 2}
+                                 'out_of_policy': 2, 'stricter': 0}
 
 
 def test_every_argument_is_passed_on(monkeypatch):

@@ -88,9 +88,11 @@ def test_build_plan_refuses_bad_inputs(kwargs, message):
 
 
 def test_build_plan_nothing_to_do():
-    assert build_plan(POLICY) == {'policy': TLS12, 'groups': [], 'exempt': [], 'excluded': [], 'disabled': []}
+    assert build_plan(POLICY) == {'policy': TLS12, 'enforcement': 'minimum', 'groups': [], 'exempt': [],
+                                  'excluded': [], 'disabled': [], 'warnings': []}
     assert build_plan(POLICY, subusers=[], discovered=[], exclude=[]) == {
-        'policy': TLS12, 'groups': [], 'exempt': [], 'excluded': [], 'disabled': []}
+        'policy': TLS12, 'enforcement': 'minimum', 'groups': [], 'exempt': [], 'excluded': [], 'disabled': [],
+        'warnings': []}
 
 
 # ---------------------------------------------------------------------------
@@ -101,8 +103,9 @@ def test_build_plan_plain_names():
     plan = build_plan(POLICY, subusers=['marketing', 'billing', 'account-id 42'])
     assert plan == {
         'policy': TLS12,
+        'enforcement': 'minimum',
         'groups': [{'region': None, 'policy': TLS12, 'accounts': ['marketing', 'billing', 'account-id 42']}],
-        'exempt': [], 'excluded': [], 'disabled': [],
+        'exempt': [], 'excluded': [], 'disabled': [], 'warnings': [],
     }
 
 
@@ -392,9 +395,10 @@ def parent_result(before, after, differences, check_mode=False):
             'account': None, 'msg': result['msg'], 'check_mode': check_mode}
 
 
-def entry(account, status, region=None, policy=None, before=None, after=None, differences=None, reason=None):
+def entry(account, status, region=None, policy=None, before=None, after=None, differences=None, reason=None,
+          stricter=None):
     return {'account': account, 'region': region, 'policy': policy, 'status': status, 'before': before,
-            'after': after, 'differences': differences or [], 'reason': reason}
+            'after': after, 'differences': differences or [], 'stricter': stricter or [], 'reason': reason}
 
 
 def test_build_report_enforce(plan):
@@ -405,17 +409,19 @@ def test_build_report_enforce(plan):
         'mode': 'enforce',
         'generated_at': '2026-01-02T03:04:05Z',
         'policy': TLS12,
+        'enforcement': 'minimum',
+        'warnings': [],
         'summary': {'total': 6, 'failed': 1, 'drift': 0, 'changed': 2, 'exempt': 1, 'compliant': 2,
-                    'out_of_policy': 1},
+                    'out_of_policy': 1, 'stricter': 0},
         'excluded': ['gone'],
         'disabled': ['off'],
         'accounts': [
             entry('c', 'failed', policy=TLS12,
                   reason="GET /v3/user/settings/enforced_tls for subuser 'c' failed with HTTP 403 Forbidden"),
             entry('a', 'changed', policy=TLS12, before=OLD, after=NEW, differences=['require_tls', 'version'],
-                  reason='changed require_tls, version'),
+                  reason='changed require_tls false -> true, version 1.1 -> 1.2'),
             entry('d', 'changed', region='eu', policy=TLS13, before=NEW, after=NEW13, differences=['version'],
-                  reason='changed version'),
+                  reason='changed version 1.2 -> 1.3'),
             entry('lab', 'exempt', reason='test traffic'),
             entry(PARENT_ACCOUNT, 'compliant', policy=TLS12, before=NEW, after=NEW),
             entry('b', 'compliant', policy=TLS12, before=NEW, after=NEW),
@@ -432,8 +438,8 @@ def test_build_report_audit(plan):
         ('c', 'failed'), (PARENT_ACCOUNT, 'drift'), ('a', 'drift'), ('d', 'drift'), ('lab', 'exempt'),
         ('b', 'compliant')]
     assert report['summary'] == {'total': 6, 'failed': 1, 'drift': 3, 'changed': 0, 'exempt': 1, 'compliant': 1,
-                                 'out_of_policy': 4}
-    assert report['accounts'][1]['reason'] == 'would change require_tls, version'
+                                 'out_of_policy': 4, 'stricter': 0}
+    assert report['accounts'][1]['reason'] == 'require_tls false < true, version 1.1 < 1.2'
     assert report['accounts'][1]['after'] == NEW
     assert report['accounts'][1]['before'] == OLD
 
@@ -479,7 +485,7 @@ def test_build_report_group_without_results_fails_all_its_accounts(plan, failure
     report = build_report(plan, group_results=results)
     assert report['accounts'][:3] == [entry(name, 'failed', policy=TLS12, reason=reason) for name in ('a', 'b', 'c')]
     assert report['summary'] == {'total': 5, 'failed': 3, 'drift': 0, 'changed': 1, 'exempt': 1, 'compliant': 0,
-                                 'out_of_policy': 3}
+                                 'out_of_policy': 3, 'stricter': 0}
 
 
 def test_build_report_group_with_failed_accounts_keeps_the_others(plan):
@@ -512,7 +518,7 @@ def test_build_report_changed_parent(plan):
     report = build_report(plan, parent_result=parent_result(OLD, NEW, ['require_tls', 'version']), group_results=[])
     assert report['accounts'] == [
         entry(PARENT_ACCOUNT, 'changed', policy=TLS12, before=OLD, after=NEW, differences=['require_tls', 'version'],
-              reason='changed require_tls, version'),
+              reason='changed require_tls false -> true, version 1.1 -> 1.2'),
         entry('lab', 'exempt', reason='test traffic'),
     ]
 
@@ -536,9 +542,10 @@ def test_build_report_failed_parent(plan, result, reason):
 
 def test_build_report_empty_plan():
     report = build_report({'policy': TLS12})
-    assert report == {'mode': 'enforce', 'generated_at': None, 'policy': TLS12,
+    assert report == {'mode': 'enforce', 'generated_at': None, 'policy': TLS12, 'enforcement': 'minimum',
+                      'warnings': [],
                       'summary': {'total': 0, 'failed': 0, 'drift': 0, 'changed': 0, 'exempt': 0, 'compliant': 0,
-                                  'out_of_policy': 0},
+                                  'out_of_policy': 0, 'stricter': 0},
                       'excluded': [], 'disabled': [], 'accounts': []}
     assert build_report({'policy': TLS12}, check_mode=True)['mode'] == 'audit'
 
@@ -564,7 +571,7 @@ def test_build_report_sorts_every_status_in_order_keeping_processing_order():
     assert [item['status'] for item in audit['accounts']] == [
         'failed', 'failed', 'drift', 'drift', 'drift', 'exempt', 'exempt', 'compliant', 'compliant']
     assert audit['summary'] == {'total': 9, 'failed': 2, 'drift': 3, 'changed': 0, 'exempt': 2, 'compliant': 2,
-                                'out_of_policy': 5}
+                                'out_of_policy': 5, 'stricter': 0}
 
 
 def test_build_plan_refuses_more_accounts_than_one_run_handles():
@@ -590,3 +597,89 @@ def test_build_plan_refuses_a_bad_worker_count(workers, shown):
 def test_build_plan_accepts_a_worker_count(workers):
     # ansible-core before 2.19 renders "{{ 4 }}" as the string '4'; the role's int input takes it.
     assert build_plan({'require_tls': True}, subusers=['a'], workers=workers)['groups'][0]['accounts'] == ['a']
+
+
+# ---------------------------------------------------------------------------
+# The policy as a floor (enforcement) and the parent-only warning
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize('enforcement', ['minimum', 'exact'])
+def test_build_plan_keeps_the_enforcement(enforcement):
+    assert build_plan(POLICY, subusers=['a'], enforcement=enforcement)['enforcement'] == enforcement
+
+
+@pytest.mark.parametrize('enforcement, shown', [('floor', "'floor' (string)"), (None, 'null'), (True, 'true (boolean)')])
+def test_build_plan_refuses_an_unknown_enforcement(enforcement, shown):
+    assert plan_error(POLICY, subusers=['a'], enforcement=enforcement) == (
+        'enforced_tls_baseline_enforcement must be one of exact, minimum; got {0}'.format(shown))
+
+
+@pytest.mark.parametrize('include_parent, covered', [(True, 'only the parent account'), (False, 'no account at all')])
+def test_build_plan_warns_when_it_holds_no_subuser_without_discovery(include_parent, covered):
+    plan = build_plan(POLICY, subusers=[], all_subusers=False, include_parent=include_parent)
+    assert plan['warnings'] == [
+        'enforced_tls_baseline_subusers is empty and enforced_tls_baseline_all_subusers is false, so this run covers'
+        ' {0}. If subusers were meant, check the names of the inputs: Ansible ignores variables it does not'
+        ' know.'.format(covered)]
+
+
+@pytest.mark.parametrize('kwargs', [
+    {'subusers': ['a'], 'all_subusers': False},
+    {'subusers': [{'name': 'lab', 'exempt': True, 'reason': 'r'}], 'all_subusers': False},
+    {'subusers': [], 'all_subusers': True},
+    # The second plan of a run with discovery, and callers that do not say.
+    {'subusers': [], 'discovered': []},
+    {'subusers': []},
+])
+def test_build_plan_no_warning(kwargs):
+    assert build_plan(POLICY, **kwargs)['warnings'] == []
+
+
+def test_build_plan_warns_when_every_listed_subuser_is_excluded():
+    assert len(build_plan(POLICY, subusers=['a'], exclude=['a'], all_subusers=False)['warnings']) == 1
+
+
+def test_build_report_stricter_accounts_are_compliant_and_say_so():
+    policy = {'require_tls': True, 'require_valid_cert': False, 'version': 1.2}
+    plan = build_plan(policy, subusers=['strict', 'partly', 'exact'])
+    strict = settings(True, True, 1.3)
+    results = [
+        account_result('strict', strict, strict, [], stricter=['require_valid_cert', 'version']),
+        account_result('partly', settings(False, True, 1.2), settings(True, True, 1.2), ['require_tls'],
+                       stricter=['require_valid_cert']),
+        account_result('exact', settings(True, False, 1.2), settings(True, False, 1.2), []),
+    ]
+    report = build_report(plan, group_results=[{'item': plan['groups'][0], 'results': results, 'check_mode': False}])
+    by_account = dict((item['account'], item) for item in report['accounts'])
+    assert by_account['strict']['status'] == 'compliant'
+    assert by_account['strict']['stricter'] == ['require_valid_cert', 'version']
+    assert by_account['strict']['reason'] == 'stricter than the policy: require_valid_cert true > false, version 1.3 > 1.2'
+    assert by_account['partly']['status'] == 'changed'
+    assert by_account['partly']['reason'] == ('changed require_tls false -> true; stricter than the policy:'
+                                              ' require_valid_cert true > false')
+    assert by_account['exact']['reason'] is None
+    assert report['summary']['compliant'] == 2
+    assert report['summary']['stricter'] == 2
+
+
+def test_build_report_exact_drift_says_how_a_stricter_account_would_be_loosened():
+    plan = build_plan(POLICY, subusers=['strict'], enforcement='exact')
+    results = [account_result('strict', settings(True, True, 1.3), settings(True, True, 1.2), ['version'],
+                              check_mode=True)]
+    report = build_report(plan, group_results=[{'item': plan['groups'][0], 'results': results, 'check_mode': True}])
+    assert report['enforcement'] == 'exact'
+    assert report['accounts'][0]['status'] == 'drift'
+    assert report['accounts'][0]['reason'] == 'version 1.3 > 1.2'
+
+
+def test_build_report_stricter_parent(plan):
+    parent = parent_result(NEW13, NEW13, [])
+    parent['stricter'] = ['version']
+    report = build_report(plan, parent_result=parent, group_results=[])
+    assert report['accounts'][-1] == entry(PARENT_ACCOUNT, 'compliant', policy=TLS12, before=NEW13, after=NEW13,
+                                           stricter=['version'], reason='stricter than the policy: version 1.3 > 1.2')
+
+
+def test_build_report_carries_the_plans_warnings():
+    plan = build_plan(POLICY, all_subusers=False)
+    assert build_report(plan)['warnings'] == plan['warnings'] != []
