@@ -18,7 +18,7 @@ description:
   - Used by the role C(mailops.sendgrid.enforced_tls_baseline); its README describes the inputs.
   - Fails with a message naming the input and what is allowed when an input is not valid.
   - Warns when O(all_subusers) is V(false) and the plan holds no subuser (often a misspelt input name, which Ansible
-    ignores): then only the parent account is covered.
+    ignores). Then only the parent account is covered.
 options:
   _input:
     description: The baseline policy, a dictionary with any of C(require_tls), C(require_valid_cert) and C(version).

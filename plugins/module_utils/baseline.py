@@ -294,8 +294,8 @@ def _settle(entry, check_mode):
     else:
         entry['status'] = 'compliant'
     if entry['stricter']:
-        reasons.append('stricter than the policy: ' + compare_fields(entry['after'], entry['policy'],
-                                                                    entry['stricter']))
+        stricter = compare_fields(entry['after'], entry['policy'], entry['stricter'])
+        reasons.append('stricter than the policy: ' + stricter)
     entry['reason'] = '; '.join(reasons) or None
 
 

@@ -16,7 +16,7 @@ description:
   - Reads the account's current setting, compares it with the options given, and sends an update only when they
     differ. Options that are not given are left as they are.
   - By default the options set exactly these values, loosening an account that is stricter. With
-    O(enforcement=minimum) they are a floor instead, as a security baseline wants: an account at least as strict
+    O(enforcement=minimum) they are a floor instead, as a security baseline wants. An account at least as strict
     as asked is left as it is, and only the settings weaker than asked are raised.
   - Acts on the account the API key belongs to, or on a subuser or customer account with O(on_behalf_of).
 author:

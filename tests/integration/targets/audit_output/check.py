@@ -93,8 +93,8 @@ def check_state(*expectations):
 def check_requests(count, method=None):
     requests = [entry for entry in emulator('log')['requests'] if method is None or entry['method'] == method]
     if len(requests) != int(count):
-        fail('{0} {1}requests, expected {2}: {3}'.format(len(requests), method + ' ' if method else '', count,
-                                                       [(entry['method'], entry['on_behalf_of']) for entry in requests]))
+        seen = [(entry['method'], entry['on_behalf_of']) for entry in requests]
+        fail('{0} {1}requests, expected {2}: {3}'.format(len(requests), method + ' ' if method else '', count, seen))
 
 
 def check_report(directory, *expectations):
