@@ -96,6 +96,9 @@ notes:
     rather than report a change that may not have happened.
   - In batch mode (O(subusers)), diff mode shows one before/after per changed account, also when the task runs
     in a C(loop) (each account's entry of RV(results) carries its own C(diff)).
+  - ansible-core shows no diff for a task that failed. When one account of a batch fails, the task fails after all
+    are done, and the before/after of the accounts that changed are in their entries of RV(results). The role
+    C(mailops.sendgrid.enforced_tls_baseline) reports failed accounts after its batch tasks, so its diffs always show.
 seealso:
   - module: mailops.sendgrid.sendgrid_enforced_tls_info
 '''
