@@ -14,6 +14,7 @@ from __future__ import annotations
 import unicodedata
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import SendGridConfigError
+from ansible_collections.mailops.sendgrid.plugins.module_utils.messages import describe_value, quoted
 
 
 def describe_account(on_behalf_of):
@@ -37,24 +38,24 @@ def validate_on_behalf_of(value, field='on_behalf_of'):
     would inject headers). Returns the value unchanged.
     """
     if not isinstance(value, str):
-        raise SendGridConfigError('{0} must be a string (a subuser username or "account-id <id>"); got {1!r}'.format(
-            field, value), field=field)
+        raise SendGridConfigError('{0} must be a string (a subuser username or "account-id <id>"); got {1}'.format(
+            field, describe_value(value)), field=field)
     if not value.strip():
         raise SendGridConfigError('{0} must not be empty or only whitespace'.format(field), field=field)
     if has_control_characters(value):
         raise SendGridConfigError(
-            '{0} {1!r} contains control characters (such as CR or LF), which are not allowed in an'
-            ' On-Behalf-Of header'.format(field, value), field=field)
+            '{0} {1} contains control characters (such as CR or LF), which are not allowed in an'
+            ' On-Behalf-Of header'.format(field, quoted(value)), field=field)
     if value != value.strip():
-        raise SendGridConfigError('{0} {1!r} has leading or trailing whitespace; remove it'.format(field, value),
+        raise SendGridConfigError('{0} {1} has leading or trailing whitespace; remove it'.format(field, quoted(value)),
                                   field=field)
     if value == 'account-id' or (value.startswith('account-id ') and not value[len('account-id '):].strip()):
-        raise SendGridConfigError('{0} {1!r}: write a customer account as "account-id <id>"'.format(field, value),
+        raise SendGridConfigError('{0} {1}: write a customer account as "account-id <id>"'.format(field, quoted(value)),
                                   field=field)
     try:
         value.encode('latin-1')
     except UnicodeEncodeError:
         raise SendGridConfigError(
-            '{0} {1!r} contains characters that cannot be sent in an HTTP header (only Latin-1 is allowed)'.format(
-                field, value), field=field)
+            '{0} {1} contains characters that cannot be sent in an HTTP header (only Latin-1 is allowed)'.format(
+                field, quoted(value)), field=field)
     return value

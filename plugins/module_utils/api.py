@@ -61,6 +61,11 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
     SendGridResponseError,
     SendGridRetriesExhausted,
 )
+from ansible_collections.mailops.sendgrid.plugins.module_utils.messages import (
+    describe_value,
+    mask_userinfo,
+    quoted,
+)
 
 REGION_URLS = {
     'global': 'https://api.sendgrid.com',
@@ -93,6 +98,16 @@ MIN_RATE_LIMIT_WAIT = 0.5
 USER_AGENT = 'mailops.sendgrid-ansible-collection'
 MAX_SHOWN_BODY = 200
 
+# The upper bounds of the numeric options, refused past them before any request (documented in
+# the doc fragment): each is far beyond what a real run needs, and well below what would hang a
+# job for days or exhaust the machine.
+MAX_TIMEOUT = 600.0
+MAX_RETRIES = 20
+MAX_RETRY_WAIT = 3600.0
+MAX_TOTAL_WAIT = 86400.0
+MAX_PAGE_SIZE = 500
+MAX_POOL_SIZE = 100
+
 
 # ---------------------------------------------------------------------------
 # Validation of configuration: runs before any request is sent.
@@ -118,39 +133,40 @@ def resolve_base_url(region='global', api_url=None):
     """
     if api_url is None:
         if region not in REGION_URLS:
-            raise SendGridConfigError('region must be one of {0}; got {1!r}'.format(
-                ', '.join(sorted(REGION_URLS)), region), field='region')
+            raise SendGridConfigError('region must be one of {0}; got {1}'.format(
+                ', '.join(sorted(REGION_URLS)), quoted(region)), field='region')
         return REGION_URLS[region]
     if not isinstance(api_url, str) or not api_url.strip():
-        raise SendGridConfigError('api_url must be an absolute URL such as https://api.sendgrid.com; got {0!r}'.format(
-            api_url), field='api_url')
+        raise SendGridConfigError('api_url must be an absolute URL such as https://api.sendgrid.com; got {0}'.format(
+            describe_value(api_url)), field='api_url')
     api_url = api_url.strip()
     if '\\' in api_url or has_control_characters(api_url) or any(char.isspace() for char in api_url):
         # URL parsers disagree on such URLs: the host checked here need not be the one requests connects to.
-        raise SendGridConfigError('api_url {0!r} must not contain backslashes, spaces or control characters'.format(
-            api_url), field='api_url')
+        raise SendGridConfigError('api_url {0} must not contain backslashes, spaces or control characters'.format(
+            quoted(api_url)), field='api_url')
     try:
         parts = urlsplit(api_url)
         host = parts.hostname
         parts.port  # pylint: disable=pointless-statement
     except ValueError as exc:
-        raise SendGridConfigError('api_url {0!r} is not a valid URL ({1})'.format(api_url, exc), field='api_url')
+        raise SendGridConfigError('api_url {0} is not a valid URL ({1})'.format(
+            quoted(api_url), mask_userinfo(str(exc))), field='api_url')
     if '@' in parts.netloc:
         raise SendGridConfigError(
-            'api_url {0!r} must not contain user information (user@host): the API key is sent in a header,'
-            ' not in the URL'.format(api_url), field='api_url')
+            'api_url {0} must not contain user information (user@host): the API key is sent in a header,'
+            ' not in the URL'.format(quoted(api_url)), field='api_url')
     if parts.scheme not in ('https', 'http') or not host:
         raise SendGridConfigError(
-            'api_url must be an absolute http(s) URL such as https://api.sendgrid.com; got {0!r}'.format(api_url),
+            'api_url must be an absolute http(s) URL such as https://api.sendgrid.com; got {0}'.format(quoted(api_url)),
             field='api_url')
     if parts.query or parts.fragment:
-        raise SendGridConfigError('api_url must not have a query or fragment; got {0!r}'.format(api_url),
+        raise SendGridConfigError('api_url must not have a query or fragment; got {0}'.format(quoted(api_url)),
                                   field='api_url')
     if parts.scheme == 'http' and not is_loopback_host(host):
         raise SendGridConfigError(
-            'api_url {0!r} uses plain http:// to a host that is not loopback: the API key would cross the'
+            'api_url {0} uses plain http:// to a host that is not loopback: the API key would cross the'
             ' network unencrypted. Use https://, or http:// only to localhost, 127.0.0.1 or ::1 (an emulator'
-            ' on this machine).'.format(api_url), field='api_url')
+            ' on this machine).'.format(quoted(api_url)), field='api_url')
     return api_url.rstrip('/')
 
 
@@ -164,14 +180,21 @@ def validate_api_key(api_key):
         raise SendGridConfigError(
             'api_key contains whitespace or control characters; check that the whole key was copied and'
             ' nothing else (such as a trailing newline)', field='api_key')
+    try:
+        api_key.encode('latin-1')
+    except UnicodeEncodeError:
+        raise SendGridConfigError(
+            'api_key contains characters that cannot be sent in an HTTP header (SendGrid keys are plain ASCII);'
+            ' check that the key was copied whole, without typographic quotes or dashes', field='api_key')
 
 
-def check_positive(name, value, allow_zero=False):
+def check_bounded(name, value, maximum, allow_zero=False):
+    """Refuse a numeric option that is not a number, not positive, or above ``maximum``."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-        raise SendGridConfigError('{0} must be a number; got {1!r}'.format(name, value), field=name)
-    if value < 0 or (value == 0 and not allow_zero):
-        raise SendGridConfigError('{0} must be {1}; got {2!r}'.format(
-            name, 'zero or more' if allow_zero else 'greater than zero', value), field=name)
+        raise SendGridConfigError('{0} must be a number; got {1}'.format(name, describe_value(value)), field=name)
+    if value < 0 or (value == 0 and not allow_zero) or value > maximum:
+        raise SendGridConfigError('{0} must be {1} and at most {2:g}; got {3:g}'.format(
+            name, 'zero or more' if allow_zero else 'greater than zero', maximum, value), field=name)
 
 
 # ---------------------------------------------------------------------------
@@ -424,11 +447,11 @@ class SendGridClient(object):
             raise SendGridConfigError('the Python library requests is required')
         validate_api_key(api_key)
         self.base_url = resolve_base_url(region, api_url)
-        check_positive('timeout', timeout)
-        check_positive('max_retries', max_retries, allow_zero=True)
-        check_positive('max_retry_wait', max_retry_wait)
-        check_positive('max_total_wait', max_total_wait, allow_zero=True)
-        check_positive('pool_size', pool_size)
+        check_bounded('timeout', timeout, MAX_TIMEOUT)
+        check_bounded('max_retries', max_retries, MAX_RETRIES, allow_zero=True)
+        check_bounded('max_retry_wait', max_retry_wait, MAX_RETRY_WAIT)
+        check_bounded('max_total_wait', max_total_wait, MAX_TOTAL_WAIT, allow_zero=True)
+        check_bounded('pool_size', pool_size, MAX_POOL_SIZE)
         self.timeout = timeout
         self.validate_certs = validate_certs
         self.max_retries = int(max_retries)
@@ -486,11 +509,11 @@ class SendGridClient(object):
         disabled and region.
         """
         if region not in SUBUSER_REGIONS:
-            raise SendGridConfigError('region must be one of {0}; got {1!r}'.format(
-                ', '.join(SUBUSER_REGIONS), region), field='region')
-        if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
-            raise SendGridConfigError('page_size must be a whole number of 1 or more; got {0!r}'.format(page_size),
-                                      field='page_size')
+            raise SendGridConfigError('region must be one of {0}; got {1}'.format(
+                ', '.join(SUBUSER_REGIONS), quoted(region)), field='region')
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise SendGridConfigError('page_size must be a whole number from 1 to {0}; got {1}'.format(
+                MAX_PAGE_SIZE, describe_value(page_size)), field='page_size')
         subusers = []
         seen = set()
         offset = 0
@@ -544,9 +567,10 @@ class SendGridClient(object):
         while True:
             attempt.wait_for_turn()
             try:
+                # The SendGrid API never redirects: a redirect is followed nowhere, so the key goes to no other host.
                 response = self._session.request(
                     method, self.base_url + path, params=params, json=body, headers=headers, auth=self._auth,
-                    timeout=self.timeout, verify=self.validate_certs)
+                    timeout=self.timeout, verify=self.validate_certs, allow_redirects=False)
             except requests.exceptions.RequestException as exc:
                 self.limiter.record_answer(None)
                 attempt.retry_after_failure(None, describe_exception(exc))
@@ -562,6 +586,8 @@ class SendGridClient(object):
     def _decode(self, response, method, path, on_behalf_of):
         status = response.status_code
         account = describe_account(on_behalf_of)
+        if 300 <= status < 400:
+            raise self.redirect_error(response, method, path, on_behalf_of)
         if 200 <= status < 300:
             if not response.content or not response.content.strip():
                 raise SendGridResponseError(
@@ -577,6 +603,20 @@ class SendGridClient(object):
                         method, path, account, format_status(status), self.redact(shown_body(response.text))),
                     account=on_behalf_of)
         raise self.api_error(response, method, path, on_behalf_of)
+
+    def redirect_error(self, response, method, path, on_behalf_of):
+        """The exception for a 3xx: the API never redirects, so api_url points elsewhere."""
+        location = response.headers.get('Location') or ''
+        try:
+            target = urlsplit(location).hostname or ''
+        except ValueError:
+            target = ''
+        where = 'to {0}'.format(quoted(target)) if target else 'without a Location host'
+        message = ('{0} {1} for {2} was answered with {3}, a redirect {4}; the SendGrid API never redirects, so it'
+                   ' was not followed and nothing was sent there. Check api_url/region ({5}).'.format(
+                       method, path, describe_account(on_behalf_of), format_status(response.status_code), where,
+                       self.base_url))
+        return SendGridAPIError(self.redact(message), account=on_behalf_of, status=response.status_code)
 
     def api_error(self, response, method, path, on_behalf_of, retries_note=''):
         """The exception for an HTTP error answer: status, SendGrid's words, account, what to check."""

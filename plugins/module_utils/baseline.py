@@ -28,10 +28,10 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.enforced_tls impo
     canonical_version,
     compare_fields,
     describe_change,
-    describe_value,
     parse_desired_settings,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import SendGridConfigError
+from ansible_collections.mailops.sendgrid.plugins.module_utils.messages import describe_type, describe_value
 
 PARENT_ACCOUNT = '(parent account)'
 ENTRY_KEYS = frozenset(SETTING_FIELDS + ('name', 'exempt', 'reason', 'region'))
@@ -58,7 +58,7 @@ def as_subuser_list(value):
     if isinstance(value, (list, tuple)):
         return list(value)
     raise PlanError('expected a list of subusers, or text with one name per line; got {0}'.format(
-        type(value).__name__))
+        describe_type(value)))
 
 
 def _settings_key(settings):
@@ -81,7 +81,7 @@ def _parse_entry(entry, index):
                 'region': None, 'plain': True}
     if not isinstance(entry, dict):
         raise PlanError('{0} must be a subuser name or a dict with "name"; got {1}'.format(
-            field, type(entry).__name__))
+            field, describe_type(entry)))
     unknown = sorted(set(entry) - ENTRY_KEYS)
     if unknown:
         raise PlanError('{0} has unknown keys {1}; allowed are {2}'.format(
@@ -184,7 +184,7 @@ def build_plan(policy, subusers=None, discovered=None, exclude=None, include_dis
     """
     if not isinstance(policy, dict):
         raise PlanError('{0}policy must be a dict with any of {1}; got {2}'.format(
-            PREFIX, ', '.join(SETTING_FIELDS), type(policy).__name__))
+            PREFIX, ', '.join(SETTING_FIELDS), describe_type(policy)))
     unknown = sorted(set(policy) - set(SETTING_FIELDS))
     if unknown:
         raise PlanError('{0}policy has unknown keys {1}; allowed are {2}'.format(
@@ -203,7 +203,7 @@ def build_plan(policy, subusers=None, discovered=None, exclude=None, include_dis
     for name, value in ((PREFIX + 'subusers', subusers), (PREFIX + 'exclude', exclude),
                         ('discovered subusers', discovered)):
         if value is not None and not isinstance(value, list):
-            raise PlanError('{0} must be a list; got {1}'.format(name, type(value).__name__))
+            raise PlanError('{0} must be a list; got {1}'.format(name, describe_type(value)))
 
     discovered_regions, disabled_names = _discovered_regions(discovered)
     listed = _listed_entries(subusers)

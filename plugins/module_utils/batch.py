@@ -18,6 +18,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
     SendGridConfigError,
     SendGridError,
 )
+from ansible_collections.mailops.sendgrid.plugins.module_utils.messages import describe_type
 
 # Refused before any request: a list this long is a mistake, not a fleet.
 MAX_ACCOUNTS = 50000
@@ -31,7 +32,7 @@ def check_account_names(names, field='subusers'):
     """
     if not isinstance(names, list):
         raise SendGridConfigError('{0} must be a list of subuser names; got {1}'.format(
-            field, type(names).__name__), field=field)
+            field, describe_type(names)), field=field)
     if len(names) > MAX_ACCOUNTS:
         raise SendGridConfigError('{0} holds {1} names, more than the {2} one task handles; split the list'.format(
             field, len(names), MAX_ACCOUNTS), field=field)

@@ -21,6 +21,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
     SendGridError,
     SendGridUpdateNotConfirmed,
 )
+from ansible_collections.mailops.sendgrid.plugins.module_utils.messages import describe_type, describe_value
 
 BOOLEAN_FIELDS = ('require_tls', 'require_valid_cert')
 SETTING_FIELDS = BOOLEAN_FIELDS + ('version',)
@@ -58,22 +59,6 @@ def canonical_version(value):
         return None
     text = '{0:f}'.format(number.normalize())
     return text
-
-
-def describe_value(value):
-    """Show a value the way it is written in YAML, with its type, for error messages.
-
-    Checks are by isinstance: values that come through Ansible's templating are
-    subclasses of str, int and float, whose own names mean nothing to a user.
-    """
-    if value is None:
-        return 'null'
-    if isinstance(value, bool):
-        return '{0} (boolean)'.format(json.dumps(value))
-    for kind, name, show in ((int, 'integer', int), (float, 'float', float), (str, 'string', str)):
-        if isinstance(value, kind):
-            return '{0!r} ({1})'.format(show(value), name)
-    return '{0!r} ({1})'.format(value, type(value).__name__)
 
 
 def parse_version(value, field='version'):
@@ -117,7 +102,7 @@ def normalize_settings(body):
     """
     if not isinstance(body, dict):
         raise InvalidSettingsResponse('expected a JSON object with require_tls and require_valid_cert, got {0}'.format(
-            describe_value(body) if not isinstance(body, (list, dict)) else type(body).__name__))
+            describe_value(body) if not isinstance(body, (list, dict)) else describe_type(body)))
     settings = {}
     for field in BOOLEAN_FIELDS:
         value = body.get(field)

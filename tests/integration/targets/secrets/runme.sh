@@ -205,7 +205,7 @@ full_failure_matrix=(
 )
 full_read_only=(
     "contains control characters (such as CR or LF), which are not allowed in an On-Behalf-Of header"
-    "page_size must be a whole number of 1 or more; got 0"
+    "page_size must be a whole number from 1 to 500; got 0 (integer)"
     "GET /v3/subusers for the parent account could not reach http://127.0.0.1:$SECRETS_CLOSED_PORT"
     "GET /v3/subusers for subuser 'limited' was rate limited (HTTP 429)"
     "GET /v3/subusers for subuser 'broken' failed with HTTP 503 Service Unavailable after 1 retries"

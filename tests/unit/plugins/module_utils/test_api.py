@@ -20,7 +20,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.api import (
     RateLimiter,
     SendGridClient,
     backoff_delay,
-    check_positive,
+    check_bounded,
     error_hint,
     extract_api_messages,
     is_loopback_host,
@@ -175,6 +175,28 @@ def test_resolve_base_url_refuses_user_information(api_url):
         resolve_base_url('global', api_url)
     assert excinfo.value.field == 'api_url'
     assert 'must not contain user information (user@host)' in excinfo.value.message
+    # What stood before the @ is never shown: it may be a password.
+    userinfo = api_url.split('//', 1)[1].rsplit('@', 1)[0]
+    assert userinfo not in excinfo.value.message
+    assert '//***@' in excinfo.value.message
+
+
+@pytest.mark.parametrize('api_url', [
+    'ftp://user:s3cret-pw@api.sendgrid.com',
+    'https://user:s3cret-pw@api.sendgrid.com/?x=1',
+    'http://user:s3cret-pw@example.com',
+])
+def test_resolve_base_url_never_shows_a_password(api_url):
+    with pytest.raises(SendGridConfigError) as excinfo:
+        resolve_base_url('global', api_url)
+    assert 's3cret-pw' not in excinfo.value.message
+
+
+def test_resolve_base_url_shows_an_excerpt_of_a_long_url():
+    with pytest.raises(SendGridConfigError) as excinfo:
+        resolve_base_url('global', 'ftp://' + 'a' * 20000)
+    assert len(excinfo.value.message) < 300
+    assert '(20006 characters)' in excinfo.value.message
 
 
 @pytest.mark.parametrize('api_url', ['http://evil.example\\@localhost', 'https://api.sendgrid.com\\x', 'http://127.0.0.1 :3030'])
@@ -249,6 +271,17 @@ def test_validate_api_key_refuses_whitespace_without_showing_it(api_key):
     assert API_KEY[:10] not in error.message
 
 
+@pytest.mark.parametrize('api_key', ['SG.caf\u00e9-\u2014-key', 'SG.\u201ckey\u201d', 'SG.\u043a\u043b\u044e\u0447'])
+def test_validate_api_key_refuses_what_a_header_cannot_carry(api_key):
+    with pytest.raises(SendGridConfigError) as excinfo:
+        validate_api_key(api_key)
+    assert excinfo.value.field == 'api_key'
+    assert excinfo.value.message.startswith('api_key contains characters that cannot be sent in an HTTP header')
+    assert 'latin-1' not in excinfo.value.message
+    assert api_key not in excinfo.value.message
+    assert api_key[3:] not in excinfo.value.message
+
+
 def test_validate_api_key_refuses_non_string():
     with pytest.raises(SendGridConfigError) as excinfo:
         validate_api_key(12345678)
@@ -257,25 +290,40 @@ def test_validate_api_key_refuses_non_string():
 
 
 @pytest.mark.parametrize('value, allow_zero', [(1, False), (0.5, False), (30, False), (0, True), (0.0, True),
-                                               (5, True)])
-def test_check_positive_accepts(value, allow_zero):
-    assert check_positive('timeout', value, allow_zero=allow_zero) is None
+                                               (5, True), (600, False), (600.0, True)])
+def test_check_bounded_accepts(value, allow_zero):
+    assert check_bounded('timeout', value, 600, allow_zero=allow_zero) is None
 
 
 @pytest.mark.parametrize('value, allow_zero, message', [
-    (0, False, 'timeout must be greater than zero; got 0'),
-    (-1, False, 'timeout must be greater than zero; got -1'),
-    (-0.5, True, 'timeout must be zero or more; got -0.5'),
-    (True, False, 'timeout must be a number; got True'),
-    ('5', False, "timeout must be a number; got '5'"),
-    (None, True, 'timeout must be a number; got None'),
-    (float('nan'), True, 'timeout must be a number; got nan'),
+    (0, False, 'timeout must be greater than zero and at most 600; got 0'),
+    (-1, False, 'timeout must be greater than zero and at most 600; got -1'),
+    (-0.5, True, 'timeout must be zero or more and at most 600; got -0.5'),
+    (600.5, False, 'timeout must be greater than zero and at most 600; got 600.5'),
+    (10 ** 9, True, 'timeout must be zero or more and at most 600; got 1e+09'),
+    (float('inf'), False, 'timeout must be greater than zero and at most 600; got inf'),
+    (True, False, 'timeout must be a number; got true (boolean)'),
+    ('5', False, "timeout must be a number; got '5' (string)"),
+    (None, True, 'timeout must be a number; got null'),
+    (float('nan'), True, 'timeout must be a number; got nan (float)'),
 ])
-def test_check_positive_refuses(value, allow_zero, message):
+def test_check_bounded_refuses(value, allow_zero, message):
     with pytest.raises(SendGridConfigError) as excinfo:
-        check_positive('timeout', value, allow_zero=allow_zero)
+        check_bounded('timeout', value, 600, allow_zero=allow_zero)
     assert excinfo.value.message == message
     assert excinfo.value.field == 'timeout'
+
+
+@pytest.mark.parametrize('option, bound', [('timeout', api.MAX_TIMEOUT), ('max_retries', api.MAX_RETRIES),
+                                           ('max_retry_wait', api.MAX_RETRY_WAIT),
+                                           ('max_total_wait', api.MAX_TOTAL_WAIT), ('pool_size', api.MAX_POOL_SIZE)])
+def test_client_options_at_their_bound_and_past_it(option, bound):
+    client = SendGridClient(API_KEY, session=FakeSession(), **{option: bound})
+    assert client is not None
+    with pytest.raises(SendGridConfigError) as excinfo:
+        SendGridClient(API_KEY, session=FakeSession(), **{option: bound + 1})
+    assert excinfo.value.message == '{0} must be {1} and at most {2:g}; got {3:g}'.format(
+        option, 'zero or more' if option in ('max_retries', 'max_total_wait') else 'greater than zero', bound, bound + 1)
 
 
 # ---------------------------------------------------------------------------
@@ -1113,3 +1161,30 @@ def test_a_key_echoed_in_a_malformed_body_is_redacted(make_client):
         client.get_enforced_tls()
     assert API_KEY not in excinfo.value.message
     assert 'oops <api_key>' in excinfo.value.message
+
+
+# ---------------------------------------------------------------------------
+# Redirects: the SendGrid API never redirects, and none is followed
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize('status', [301, 302, 307, 308])
+def test_a_redirect_is_not_followed(status):
+    session = FakeSession([FakeResponse(status, headers={'Location': 'https://user:pw@evil.example/v3/x'})])
+    client = SendGridClient(API_KEY, session=session, sleep=lambda seconds: None)
+    with pytest.raises(SendGridAPIError) as excinfo:
+        client.get_enforced_tls('sub')
+    assert excinfo.value.status == status
+    assert len(session.calls) == 1
+    assert session.calls[0]['allow_redirects'] is False
+    message = excinfo.value.message
+    assert message.startswith("GET /v3/user/settings/enforced_tls for subuser 'sub' was answered with HTTP {0}".format(status))
+    assert "a redirect to 'evil.example'; the SendGrid API never redirects, so it was not followed" in message
+    assert 'pw' not in message.replace('api.sendgrid.com', '')
+
+
+def test_a_redirect_without_location():
+    session = FakeSession([FakeResponse(302)])
+    client = SendGridClient(API_KEY, session=session, sleep=lambda seconds: None)
+    with pytest.raises(SendGridAPIError) as excinfo:
+        client.get_enforced_tls()
+    assert 'a redirect without a Location host' in excinfo.value.message

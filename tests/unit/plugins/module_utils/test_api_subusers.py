@@ -288,12 +288,12 @@ def test_list_subusers_refuses_bad_region_before_any_request(make_client, region
 
 
 @pytest.mark.parametrize('page_size, message', [
-    (0, 'page_size must be a whole number of 1 or more; got 0'),
-    (-5, 'page_size must be a whole number of 1 or more; got -5'),
-    ('100', "page_size must be a whole number of 1 or more; got '100'"),
-    (None, 'page_size must be a whole number of 1 or more; got None'),
-    (True, 'page_size must be a whole number of 1 or more; got True'),
-    (float('nan'), 'page_size must be a whole number of 1 or more; got nan'),
+    (0, 'page_size must be a whole number from 1 to 500; got 0 (integer)'),
+    (-5, 'page_size must be a whole number from 1 to 500; got -5 (integer)'),
+    ('100', "page_size must be a whole number from 1 to 500; got '100' (string)"),
+    (None, 'page_size must be a whole number from 1 to 500; got null'),
+    (True, 'page_size must be a whole number from 1 to 500; got true (boolean)'),
+    (float('nan'), 'page_size must be a whole number from 1 to 500; got nan (float)'),
 ])
 def test_list_subusers_refuses_bad_page_size_before_any_request(make_client, page_size, message):
     client, session = make_client()

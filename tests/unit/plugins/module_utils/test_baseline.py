@@ -51,9 +51,9 @@ def plan_error(*args, **kwargs):
 
 @pytest.mark.parametrize('policy, message', [
     ('require_tls', 'enforced_tls_baseline_policy must be a dict with any of require_tls, require_valid_cert, version;'
-                    ' got str'),
+                    ' got string'),
     (None, 'enforced_tls_baseline_policy must be a dict with any of require_tls, require_valid_cert, version;'
-           ' got NoneType'),
+           ' got null'),
     ({'require_tls': True, 'verison': 1.2, 'tls': 1}, 'enforced_tls_baseline_policy has unknown keys tls, verison;'
                                                       ' allowed are require_tls, require_valid_cert, version'),
     ({}, 'give at least one of enforced_tls_baseline_policy.require_tls,'
@@ -79,8 +79,8 @@ def test_build_plan_validates_the_policy_and_keeps_only_given_settings():
 @pytest.mark.parametrize('kwargs, message', [
     ({'region': 'us'}, "enforced_tls_baseline_region must be one of global, eu; got 'us'"),
     ({'region': 'all'}, "enforced_tls_baseline_region must be one of global, eu; got 'all'"),
-    ({'subusers': 'a,b'}, 'enforced_tls_baseline_subusers must be a list; got str'),
-    ({'exclude': 'a'}, 'enforced_tls_baseline_exclude must be a list; got str'),
+    ({'subusers': 'a,b'}, 'enforced_tls_baseline_subusers must be a list; got string'),
+    ({'exclude': 'a'}, 'enforced_tls_baseline_exclude must be a list; got string'),
     ({'discovered': {'username': 'a'}}, 'discovered subusers must be a list; got dict'),
 ])
 def test_build_plan_refuses_bad_inputs(kwargs, message):
@@ -187,13 +187,13 @@ def test_build_plan_exempt_with_settings_is_refused(setting):
     ({'username': 'a', 'tls': 1}, SUBUSERS_FIELD + ' has unknown keys tls, username; allowed are exempt, name,'
                                                    ' reason, region, require_tls, require_valid_cert, version'),
     ({'version': 1.2}, SUBUSERS_FIELD + ' needs a "name" (the subuser username)'),
-    (42, SUBUSERS_FIELD + ' must be a subuser name or a dict with "name"; got int'),
+    (42, SUBUSERS_FIELD + ' must be a subuser name or a dict with "name"; got integer'),
     (['a'], SUBUSERS_FIELD + ' must be a subuser name or a dict with "name"; got list'),
     ('', SUBUSERS_FIELD + ' must not be empty or only whitespace'),
     ('a\r\nX: 1', SUBUSERS_FIELD + " 'a\\r\\nX: 1' contains control characters (such as CR or LF), which are not"
                                    ' allowed in an On-Behalf-Of header'),
     ({'name': ' a'}, SUBUSERS_FIELD + ".name ' a' has leading or trailing whitespace; remove it"),
-    ({'name': 7}, SUBUSERS_FIELD + '.name must be a string (a subuser username or "account-id <id>"); got 7'),
+    ({'name': 7}, SUBUSERS_FIELD + '.name must be a string (a subuser username or "account-id <id>"); got 7 (integer)'),
     ({'name': 'a', 'exempt': 'yes', 'reason': 'r'}, SUBUSERS_FIELD + " (a): exempt must be true or false; got 'yes'"),
     ({'name': 'a', 'region': 'us'}, SUBUSERS_FIELD + " (a): region must be one of global, eu; got 'us'"),
     ({'name': 'a', 'version': '1.0'}, SUBUSERS_FIELD + " (a): version must be one of 1.1, 1.2, 1.3; got '1.0'"
@@ -327,7 +327,7 @@ def test_build_plan_excluded_disabled_subuser_is_only_disabled():
 
 @pytest.mark.parametrize('exclude, message', [
     (['a', ''], 'enforced_tls_baseline_exclude[1] must not be empty or only whitespace'),
-    ([3], 'enforced_tls_baseline_exclude[0] must be a string (a subuser username or "account-id <id>"); got 3'),
+    ([3], 'enforced_tls_baseline_exclude[0] must be a string (a subuser username or "account-id <id>"); got 3 (integer)'),
     (['a\n'], "enforced_tls_baseline_exclude[0] 'a\\n' contains control characters (such as CR or LF), which are not"
               ' allowed in an On-Behalf-Of header'),
 ])

@@ -59,8 +59,8 @@ def test_check_account_names_accepts_and_returns_the_list(names):
     (['a\x7f'], "subusers[0] 'a\\x7f' contains control characters (such as CR or LF), which are not allowed in an"
                 ' On-Behalf-Of header'),
     (['account-id'], "subusers[0] 'account-id': write a customer account as \"account-id <id>\""),
-    ([42], 'subusers[0] must be a string (a subuser username or "account-id <id>"); got 42'),
-    ([None], 'subusers[0] must be a string (a subuser username or "account-id <id>"); got None'),
+    ([42], 'subusers[0] must be a string (a subuser username or "account-id <id>"); got 42 (integer)'),
+    ([None], 'subusers[0] must be a string (a subuser username or "account-id <id>"); got null'),
 ])
 def test_check_account_names_refuses_bad_names(names, message):
     with pytest.raises(SendGridConfigError) as excinfo:
@@ -101,7 +101,7 @@ def test_check_account_names_shows_at_most_ten_problems():
 
 
 @pytest.mark.parametrize('names, type_name', [
-    ('a', 'str'), (('a', 'b'), 'tuple'), ({'a': 1}, 'dict'), (None, 'NoneType'),
+    ('a', 'string'), (('a', 'b'), 'list'), ({'a': 1}, 'dict'), (None, 'null'),
 ])
 def test_check_account_names_refuses_non_lists(names, type_name):
     with pytest.raises(SendGridConfigError) as excinfo:

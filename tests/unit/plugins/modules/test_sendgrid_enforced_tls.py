@@ -279,7 +279,7 @@ def test_bad_option_fails_before_any_request(run):
     session = FakeSession()
     result = run(args(require_tls=True, max_retry_wait=0), session)
     assert result['failed'] is True
-    assert result['msg'] == 'max_retry_wait must be greater than zero; got 0.0'
+    assert result['msg'] == 'max_retry_wait must be greater than zero and at most 3600; got 0'
     assert session.calls == []
 
 

@@ -204,13 +204,20 @@ def test_server_ignoring_offset_fails_instead_of_looping(run):
     assert len(session.calls) == 2
 
 
-@pytest.mark.parametrize('page_size', [0, -1])
+@pytest.mark.parametrize('page_size', [0, -1, 501, 10 ** 9])
 def test_bad_page_size_fails_before_any_request(run, page_size):
     session = server_session()
     result = run(args(page_size=page_size), session)
     assert result['failed'] is True
-    assert result['msg'] == 'page_size must be a whole number of 1 or more; got {0}'.format(page_size)
+    assert result['msg'] == 'page_size must be a whole number from 1 to 500; got {0} (integer)'.format(page_size)
     assert session.calls == []
+
+
+def test_page_size_at_its_bound(run):
+    session = server_session()
+    result = run(args(page_size=500), session)
+    assert 'failed' not in result
+    assert session.calls[0]['params']['limit'] == 500
 
 
 def test_bad_on_behalf_of_fails_before_any_request(run):
