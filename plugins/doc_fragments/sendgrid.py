@@ -13,7 +13,8 @@ class ModuleDocFragment(object):
 options:
   api_key:
     description:
-      - A SendGrid API key, sent as a Bearer token.
+      - A SendGrid API key, sent as a Bearer token. Only characters an HTTP header can carry (SendGrid keys are
+        ASCII); a key with others is refused before any request, naming O(api_key) and never showing the key.
       - If not set, the value of the E(SENDGRID_API_KEY) environment variable is used. One of the two is required.
       - To set it once for a whole play, use O(ignore:module_defaults) with C(group/mailops.sendgrid.sendgrid).
       - To act on subusers with O(on_behalf_of), use a key of the parent account.
@@ -33,6 +34,9 @@ options:
       - If not set, the value of the E(SENDGRID_API_URL) environment variable is used.
       - Must be C(https://), or C(http://) to a loopback host (V(localhost), V(127.0.0.1), V(::1)) only.
       - An empty value counts as not set.
+      - Must not contain user information (C(user:password@)); messages that show a URL never show it.
+      - The SendGrid API never redirects. An answer that redirects (HTTP 3xx) fails the request, naming the status
+        and the host it points to; the redirect is not followed, so nothing is sent there.
     type: str
   on_behalf_of:
     description:
@@ -40,10 +44,14 @@ options:
         C(On-Behalf-Of) header.
       - A subuser's username, or C(account-id <id>) for a customer account.
       - If not set, the module acts on the key's own account.
+      - At most 256 characters (SendGrid documents no limit for usernames; this generous cap is the collection's),
+        with no control characters (CR, LF, NUL), no surrounding whitespace, and only Latin-1 characters, as an HTTP
+        header allows. Refused before any request otherwise; messages show at most an excerpt of the value.
     type: str
   timeout:
     description:
       - Seconds to wait for a connection or an answer, per request.
+      - Greater than 0 and at most 600.
     type: float
     default: 30
   validate_certs:
@@ -57,18 +65,21 @@ options:
       - How many times one request is retried after HTTP 500, 502, 503, 504 or a failed connection, with
         exponential backoff and jitter.
       - Answers HTTP 429 (rate limited) are waited out and retried within O(max_total_wait), not counted here.
+      - From 0 to 20.
     type: int
     default: 5
   max_retry_wait:
     description:
       - The longest single wait, in seconds, before a retry, whether for backoff or for a rate-limit reset
         announced by SendGrid (C(Retry-After), C(X-RateLimit-Reset)).
+      - Greater than 0 and at most 3600 (one hour).
     type: float
     default: 60
   max_total_wait:
     description:
       - The most time, in seconds, one request may spend waiting for retries and rate limits in total.
       - When it is reached, the request fails with a message saying how long it waited.
+      - From 0 to 86400 (one day).
     type: float
     default: 300
 requirements:

@@ -16,6 +16,10 @@ import unicodedata
 from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import SendGridConfigError
 from ansible_collections.mailops.sendgrid.plugins.module_utils.messages import describe_value, quoted
 
+# SendGrid documents no length limit for a subuser's username; longer names than this are refused
+# before any request (documented with the options that take names).
+MAX_NAME_LENGTH = 256
+
 
 def describe_account(on_behalf_of):
     """Name the account a request acts on, the way messages and diff headers show it."""
@@ -34,14 +38,18 @@ def has_control_characters(text):
 def validate_on_behalf_of(value, field='on_behalf_of'):
     """Check an On-Behalf-Of value (a subuser username or ``account-id <id>``).
 
-    Refuses empty names, surrounding whitespace and control characters (a CR or LF
-    would inject headers). Returns the value unchanged.
+    Refuses empty names, names longer than MAX_NAME_LENGTH, surrounding whitespace and
+    control characters (a CR or LF would inject headers, a NUL ends strings). Returns
+    the value unchanged.
     """
     if not isinstance(value, str):
         raise SendGridConfigError('{0} must be a string (a subuser username or "account-id <id>"); got {1}'.format(
             field, describe_value(value)), field=field)
     if not value.strip():
         raise SendGridConfigError('{0} must not be empty or only whitespace'.format(field), field=field)
+    if len(value) > MAX_NAME_LENGTH:
+        raise SendGridConfigError('{0} {1} is longer than the {2} characters a subuser name may have here'.format(
+            field, quoted(value), MAX_NAME_LENGTH), field=field)
     if has_control_characters(value):
         raise SendGridConfigError(
             '{0} {1} contains control characters (such as CR or LF), which are not allowed in an'

@@ -19,7 +19,7 @@ from __future__ import annotations
 from ansible.module_utils.common.validation import check_type_int
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils.accounts import validate_on_behalf_of
-from ansible_collections.mailops.sendgrid.plugins.module_utils.batch import MAX_ACCOUNTS
+from ansible_collections.mailops.sendgrid.plugins.module_utils.batch import MAX_ACCOUNTS, MAX_WORKERS
 from ansible_collections.mailops.sendgrid.plugins.module_utils.enforced_tls import (
     ENFORCEMENT_MODES,
     MINIMUM,
@@ -172,7 +172,7 @@ def build_plan(policy, subusers=None, discovered=None, exclude=None, include_dis
     ``sendgrid_subuser_info`` (disabled ones are left out unless
     ``include_disabled``), or None. ``exclude``: names to leave out entirely.
     ``region``: the region of listed subusers whose region is not known.
-    ``workers``: checked only (1 or more), so that every input fails before any request.
+    ``workers``: checked only (1 to MAX_WORKERS), so that every input fails before any request.
     ``enforcement``: ``minimum`` (the policy is a floor) or ``exact``, for every account.
     ``all_subusers``: the role's discovery switch; when it is false (not None) and the
     plan holds no subuser, ``warnings`` says that only the parent account is covered
@@ -198,8 +198,9 @@ def build_plan(policy, subusers=None, discovered=None, exclude=None, include_dis
     if enforcement not in ENFORCEMENT_MODES:
         raise PlanError('{0}enforcement must be one of {1}; got {2}'.format(
             PREFIX, ', '.join(ENFORCEMENT_MODES), describe_value(enforcement)))
-    if workers is not None and _worker_count(workers) < 1:
-        raise PlanError('{0}workers must be 1 or more; got {1}'.format(PREFIX, describe_value(workers)))
+    if workers is not None and not 1 <= _worker_count(workers) <= MAX_WORKERS:
+        raise PlanError('{0}workers must be a whole number from 1 to {1}; got {2}'.format(
+            PREFIX, MAX_WORKERS, describe_value(workers)))
     for name, value in ((PREFIX + 'subusers', subusers), (PREFIX + 'exclude', exclude),
                         ('discovered subusers', discovered)):
         if value is not None and not isinstance(value, list):

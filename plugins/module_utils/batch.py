@@ -18,10 +18,26 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
     SendGridConfigError,
     SendGridError,
 )
-from ansible_collections.mailops.sendgrid.plugins.module_utils.messages import describe_type
+from ansible_collections.mailops.sendgrid.plugins.module_utils.messages import describe_type, describe_value
 
 # Refused before any request: a list this long is a mistake, not a fleet.
 MAX_ACCOUNTS = 50000
+# Past this, more workers only meet SendGrid's rate limit sooner (docs/performance.md measures the
+# curve); the bound keeps a typo such as 1000000000 from sizing threads and pools.
+MAX_WORKERS = 100
+
+
+def check_workers(workers, field='workers'):
+    """Refuse a worker count that is not a whole number from 1 to MAX_WORKERS."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
+        raise SendGridConfigError('{0} must be a whole number from 1 to {1}; got {2}'.format(
+            field, MAX_WORKERS, describe_value(workers)), field=field)
+    return workers
+
+
+def pool_size_for(workers, accounts):
+    """Threads and connections for a batch: as many as the work can use, never more than asked."""
+    return max(1, min(workers, len(accounts)))
 
 
 def check_account_names(names, field='subusers'):
@@ -84,7 +100,7 @@ def run_for_each(accounts, operation, workers):
 
     if not accounts:
         return []
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(accounts)))) as pool:
+    with ThreadPoolExecutor(max_workers=pool_size_for(workers, accounts)) as pool:
         return list(pool.map(guarded, accounts))
 
 

@@ -57,6 +57,7 @@ options:
       - Apply the same settings to each of these accounts in one task (batch mode), instead of to one account.
       - Each entry is an On-Behalf-Of value, as in O(on_behalf_of), a subuser's username or C(account-id <id>).
         Empty names and duplicates are refused before any request.
+      - At most 50,000 names in one task; split larger fleets over several tasks or runs.
       - The accounts are processed concurrently by O(workers) workers over one keep-alive connection pool. An
         HTTP 429 pauses every worker until SendGrid's reset, and the workers pace themselves from
         C(X-RateLimit-Remaining) so that they rarely meet one.
@@ -84,8 +85,9 @@ options:
   workers:
     description:
       - How many accounts of O(subusers) are processed at the same time.
-      - Must be 1 or more. More workers are faster until SendGrid's rate limit is reached; see the collection's
-        C(docs/performance.md) for measurements.
+      - A whole number from 1 to 100, refused before any request otherwise. More workers are faster until
+        SendGrid's rate limit is reached; see the collection's C(docs/performance.md) for measurements.
+      - Threads and connections are sized to the work, never more than the number of accounts.
     type: int
     default: 16
 notes:
@@ -285,7 +287,9 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.mailops.sendgrid.plugins.module_utils.accounts import describe_account
 from ansible_collections.mailops.sendgrid.plugins.module_utils.batch import (
     check_account_names,
+    check_workers,
     failure_message,
+    pool_size_for,
     run_for_each,
     summarize,
 )
@@ -372,7 +376,8 @@ def main():
             enforcement=dict(type='str', choices=list(ENFORCEMENT_MODES), default=EXACT),
             workers=dict(type='int', default=DEFAULT_WORKERS),
         ),
-        required_one_of=[('require_tls', 'require_valid_cert', 'version')],
+        # At least one setting is required, checked by parse_desired_settings: ansible-core's own check
+        # would come before the one that names an unknown (misspelt) option.
         mutually_exclusive=[('on_behalf_of', 'subusers')],
         supports_check_mode=True,
     )
@@ -380,8 +385,7 @@ def main():
     subusers = module.params['subusers']
     try:
         desired = parse_desired_settings(module.params)
-        if module.params['workers'] < 1:
-            raise SendGridConfigError('workers must be 1 or more; got {0}'.format(module.params['workers']))
+        check_workers(module.params['workers'])
         if subusers is not None:
             check_account_names(subusers)
     except SettingsError as error:
@@ -389,7 +393,7 @@ def main():
     except SendGridConfigError as error:
         fail_on_error(module, error)
 
-    client = create_client(module, pool_size=module.params['workers'] if subusers is not None else 1)
+    client = create_client(module, pool_size=pool_size_for(module.params['workers'], subusers or [None]))
     if subusers is None:
         apply_to_one(module, client, desired, on_behalf_of)
     else:

@@ -40,7 +40,7 @@ options:
     default: true
   page_size:
     description:
-      - How many subusers to ask for per request.
+      - How many subusers to ask for per request, from 1 to 500.
       - SendGrid answers a list with no total and may return fewer than asked per page, so paging goes on until
         an empty page, or a page shorter than both this and an earlier page. When every subuser fits in the first
         page, that takes one more request.

@@ -586,14 +586,16 @@ def test_build_plan_refuses_more_accounts_than_one_run_handles():
 
 @pytest.mark.parametrize('workers, shown', [(0, '0 (integer)'), (-2, '-2 (integer)'), ('many', "'many' (string)"),
                                             ('0', "'0' (string)"), ('1.5', "'1.5' (string)"), ([4], '[4] (list)'),
-                                            (True, 'true (boolean)')])
+                                            (True, 'true (boolean)'), (101, '101 (integer)'),
+                                            (1000000000, '1000000000 (integer)'), ('101', "'101' (string)")])
 def test_build_plan_refuses_a_bad_worker_count(workers, shown):
     with pytest.raises(PlanError) as excinfo:
         build_plan({'require_tls': True}, subusers=['a'], workers=workers)
-    assert str(excinfo.value) == 'enforced_tls_baseline_workers must be 1 or more; got {0}'.format(shown)
+    assert str(excinfo.value) == 'enforced_tls_baseline_workers must be a whole number from 1 to 100; got {0}'.format(
+        shown)
 
 
-@pytest.mark.parametrize('workers', [4, '4', ' 16 '])
+@pytest.mark.parametrize('workers', [4, '4', ' 16 ', 100, '100'])
 def test_build_plan_accepts_a_worker_count(workers):
     # ansible-core before 2.19 renders "{{ 4 }}" as the string '4'; the role's int input takes it.
     assert build_plan({'require_tls': True}, subusers=['a'], workers=workers)['groups'][0]['accounts'] == ['a']

@@ -271,7 +271,17 @@ def test_no_setting_given(run):
     session = FakeSession()
     result = run(args(), session)
     assert result['failed'] is True
-    assert result['msg'] == 'one of the following is required: require_tls, require_valid_cert, version'
+    assert result['msg'] == 'give at least one of require_tls, require_valid_cert, version'
+    assert session.calls == []
+
+
+def test_a_misspelt_setting_is_named(run):
+    # require_tsl: a typo, with no valid setting beside it; the error names the unknown option.
+    session = FakeSession()
+    result = run(args(require_tsl=True), session)
+    assert result['failed'] is True
+    assert 'require_tsl' in result['msg']
+    assert 'Unsupported parameters' in result['msg']
     assert session.calls == []
 
 

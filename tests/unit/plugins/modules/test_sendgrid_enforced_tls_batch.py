@@ -321,14 +321,22 @@ def test_batch_with_on_behalf_of_is_refused(run):
     assert session.pool_sizes == []
 
 
-@pytest.mark.parametrize('workers', [0, -2])
-def test_batch_workers_below_one_is_refused_before_any_request(run, workers):
+@pytest.mark.parametrize('workers', [0, -2, 101, 1000000000])
+def test_batch_workers_out_of_bounds_are_refused_before_any_request(run, workers):
     fleet, session = fleet_session(STATES)
     result = run(args(subusers=['a', 'b'], workers=workers), session)
     assert result['failed'] is True
-    assert result['msg'] == 'workers must be 1 or more; got {0}'.format(workers)
+    assert result['msg'] == 'workers must be a whole number from 1 to 100; got {0} (integer)'.format(workers)
     assert session.calls == []
     assert session.pool_sizes == []
+
+
+def test_batch_workers_at_the_bound_sized_to_the_work(run):
+    # 100 workers asked for, two accounts to do: two threads and connections, not a hundred.
+    fleet, session = fleet_session(STATES)
+    result = run(args(subusers=['a', 'b'], workers=100), session)
+    assert result['summary']['total'] == 2
+    assert session.pool_sizes == [2]
 
 
 def test_batch_bad_setting_is_refused_before_any_request(run):
@@ -340,8 +348,9 @@ def test_batch_bad_setting_is_refused_before_any_request(run):
 
 
 def test_batch_default_workers(run):
-    fleet, session = fleet_session(STATES)
-    result = run(args(subusers=['a']), session)
+    names = ['s{0:02d}'.format(index) for index in range(20)]
+    fleet, session = fleet_session(dict((name, settings()) for name in names))
+    result = run(args(subusers=names), session)
     assert result['changed'] is True
     # The knee of the workers curve in docs/performance.md.
     assert session.pool_sizes == [16] == [sendgrid_enforced_tls.DEFAULT_WORKERS]
@@ -353,7 +362,8 @@ def test_batch_any_number_of_workers_gives_the_same_results(run, workers):
     result = run(args(subusers=['c', 'a', 'd', 'b'], workers=workers), session)
     assert [(item['account'], item['changed']) for item in result['results']] == [
         ('c', True), ('a', True), ('d', True), ('b', False)]
-    assert session.pool_sizes == [workers]
+    # Never more than the four accounts can use.
+    assert session.pool_sizes == [min(workers, 4)]
 
 
 def test_batch_eu_region(run):
