@@ -11,7 +11,7 @@ The options are documented once, in ``plugins/doc_fragments/sendgrid.py``.
 
 from __future__ import annotations
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils.accounts import validate_on_behalf_of
 from ansible_collections.mailops.sendgrid.plugins.module_utils.api import (
@@ -23,6 +23,30 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
     SendGridAPIError,
     SendGridConfigError,
 )
+
+
+def _holds_nul(value):
+    if isinstance(value, str):
+        return '\x00' in value
+    if isinstance(value, (list, tuple)):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+class SendGridModule(AnsibleModule):
+    """The AnsibleModule of every module of the collection.
+
+    It refuses a NUL character in any option before ansible-core logs the
+    invocation: ansible-core's syslog call fails on one, with a message that names no
+    option. No value is shown, so a NUL in api_key shows nothing of the key.
+    """
+
+    def _log_invocation(self):
+        for name in sorted(self.params):
+            if _holds_nul(self.params[name]):
+                self.fail_json(msg='{0} contains a NUL character, which no SendGrid name, key or setting can'
+                                   ' hold; remove it'.format(name))
+        super()._log_invocation()
 
 
 def sendgrid_argument_spec(**module_options):

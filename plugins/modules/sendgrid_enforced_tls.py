@@ -282,8 +282,6 @@ status:
   sample: 403
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.mailops.sendgrid.plugins.module_utils.accounts import describe_account
 from ansible_collections.mailops.sendgrid.plugins.module_utils.batch import (
     check_account_names,
@@ -306,6 +304,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
     SendGridError,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils.module_support import (
+    SendGridModule,
     checked_on_behalf_of,
     create_client,
     fail_on_error,
@@ -367,7 +366,7 @@ def apply_to_many(module, client, desired, subusers):
 
 
 def main():
-    module = AnsibleModule(
+    module = SendGridModule(
         argument_spec=sendgrid_argument_spec(
             require_tls=dict(type='bool'),
             require_valid_cert=dict(type='bool'),

@@ -74,10 +74,9 @@ status:
   sample: 401
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import SendGridError
 from ansible_collections.mailops.sendgrid.plugins.module_utils.module_support import (
+    SendGridModule,
     checked_on_behalf_of,
     create_client,
     fail_on_error,
@@ -86,7 +85,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.module_support im
 
 
 def main():
-    module = AnsibleModule(argument_spec=sendgrid_argument_spec(), supports_check_mode=True)
+    module = SendGridModule(argument_spec=sendgrid_argument_spec(), supports_check_mode=True)
     on_behalf_of = checked_on_behalf_of(module)
     client = create_client(module)
     try:

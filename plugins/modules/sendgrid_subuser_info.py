@@ -107,10 +107,9 @@ status:
   sample: 403
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import SendGridError
 from ansible_collections.mailops.sendgrid.plugins.module_utils.module_support import (
+    SendGridModule,
     checked_on_behalf_of,
     create_client,
     fail_on_error,
@@ -119,7 +118,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.module_support im
 
 
 def main():
-    module = AnsibleModule(
+    module = SendGridModule(
         argument_spec=sendgrid_argument_spec(
             username=dict(type='str'),
             subuser_region=dict(type='str', default='all', choices=['all', 'global', 'eu']),

@@ -388,3 +388,18 @@ def test_real_output_on_failure_never_shows_the_key(monkeypatch, capsys):
     assert result['failed'] is True
     assert result['status'] == 401
     assert 'SendGrid says: authorization required' in result['msg']
+
+
+@pytest.mark.parametrize('options, name', [
+    ({'on_behalf_of': 'mark\x00eting'}, 'on_behalf_of'),
+    ({'subusers': ['a', 'b\x00c']}, 'subusers'),
+    ({'api_key': 'SG.secret\x00part'}, 'api_key'),
+])
+def test_a_nul_character_is_refused_naming_the_option(run, options, name):
+    session = FakeSession()
+    result = run(args(require_tls=True, **options), session)
+    assert result['failed'] is True
+    assert result['msg'] == ('{0} contains a NUL character, which no SendGrid name, key or setting can hold;'
+                             ' remove it'.format(name))
+    assert 'secret' not in json.dumps(result)
+    assert session.calls == []
