@@ -6,6 +6,7 @@
 #   s01        TLS optional            -> drift (require_tls)
 #   s02        cert optional, TLS 1.1  -> drift (require_valid_cert, version)
 #   ok-12      as the policy asks      -> compliant
+#   ops|eu     as the policy asks      -> compliant (a | in its name, escaped in the Markdown table)
 #   strict-13  TLS 1.3                 -> compliant, stricter (version): a floor never lowers it
 #   partly     TLS optional, TLS 1.3   -> drift (require_tls); keeps 1.3
 #   nocert-ok  cert required; its override lets it go without one -> compliant, stricter
@@ -38,6 +39,7 @@ check requests 0 PATCH
 check report "$reports/audit" parent=drift s01=drift s02=drift partly=drift:version eu-01=drift ok-12=compliant \
     strict-13=compliant:version nocert-ok=compliant:require_valid_cert eu-13=compliant:version
 check has "$reports/audit/enforced-tls-report.md" 'Policy: TLS required, valid certificate required, at least TLS 1.2 (a floor'
+check has "$reports/audit/enforced-tls-report.md" '| ops\|eu | compliant | TLS required, cert required, min 1.2 |'
 check has "$reports/audit/enforced-tls-report.md" '| strict-13 | compliant | TLS required, cert required, min 1.3 | TLS required, cert required, min 1.3 | stricter than the policy: version 1.3 > 1.2 |'
 
 # 2. fail_on_drift (the audit playbook's default) names each drifted account and how it differs.
