@@ -11,10 +11,12 @@ No Ansible here: the module turns the outcome into its return values.
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils.accounts import validate_on_behalf_of
 from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
+    SendGridAPIError,
     SendGridConfigError,
     SendGridError,
 )
@@ -22,6 +24,12 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.messages import d
 
 # Refused before any request: a list this long is a mistake, not a fleet.
 MAX_ACCOUNTS = 50000
+# How many accounts a failure message names before it says "and N more"; results name them all.
+NAMED_IN_MESSAGES = 10
+# The answers that may mean the key itself is unusable (wrong, revoked, or without the scope).
+KEY_LEVEL_STATUSES = (401, 403)
+# Updates refused with 403 before any succeeded, after which the key is taken to lack the update scope.
+UPDATE_REFUSALS_FOR_SCOPE = 3
 # Past this, more workers only meet SendGrid's rate limit sooner (docs/performance.md measures the
 # curve); the bound keeps a typo such as 1000000000 from sizing threads and pools.
 MAX_WORKERS = 100
@@ -82,21 +90,85 @@ def failure_result(account, message, before=None):
             'after': None, 'differences': [], 'stricter': []}
 
 
-def run_for_each(accounts, operation, workers):
+def not_attempted_result(account, reason):
+    """The result of an account the batch did not try, after the key itself proved unusable."""
+    return dict(failure_result(account, 'not attempted: {0}'.format(reason)), not_attempted=True)
+
+
+class KeyCheck(object):
+    """Tells a refusal of the API key from a refusal of one account, for every worker of a batch.
+
+    SendGrid does not document what it answers for an unknown or foreign On-Behalf-Of
+    subuser; it may be a 401 or 403, like a bad key. So a 401 or 403 for a subuser's
+    read is settled by one request for the key's own account (``probe``, made at most
+    once per batch, whichever worker asks first): only if that fails with 401 or 403
+    too is the key unusable. An update refused with 403 after the account was read
+    (the On-Behalf-Of was accepted) points at the key's scope: once
+    UPDATE_REFUSALS_FOR_SCOPE updates were refused and none succeeded, the key is
+    taken to lack the update scope.
+    """
+
+    def __init__(self, probe):
+        self._probe = probe
+        self._lock = threading.Lock()
+        self._probed = False
+        self._update_refusals = 0
+        self._updates_done = 0
+        # The error that shows the key unusable, once one does.
+        self.failure = None
+
+    def update_succeeded(self):
+        with self._lock:
+            self._updates_done += 1
+
+    def judge(self, error):
+        """Record an account's error; True when it shows (or the probe shows) the key unusable."""
+        if not isinstance(error, SendGridAPIError) or error.status not in KEY_LEVEL_STATUSES:
+            return self.failure is not None
+        with self._lock:
+            if self.failure is not None:
+                return True
+            if error.before is not None and error.status == 403:
+                self._update_refusals += 1
+                if self._update_refusals >= UPDATE_REFUSALS_FOR_SCOPE and not self._updates_done:
+                    self.failure = error
+                return self.failure is not None
+            if error.account is None:
+                self.failure = error
+            elif not self._probed:
+                self._probed = True
+                try:
+                    self._probe()
+                except SendGridAPIError as probe_error:
+                    if probe_error.status in KEY_LEVEL_STATUSES:
+                        self.failure = probe_error
+                except SendGridError:
+                    pass  # The probe could not tell (no connection, say): one account's error stays its own.
+            return self.failure is not None
+
+
+def run_for_each(accounts, operation, workers, key_check=None, stopped_reason='the API key was refused'):
     """``operation(account)`` for every account, on at most ``workers`` threads.
 
     ``operation`` returns a result dict. A SendGridError (or any other exception)
-    becomes that account's failed result; the others go on. Results come back in
-    the order of ``accounts``.
+    becomes that account's failed result; the others go on, unless ``key_check``
+    (a KeyCheck) finds the key itself unusable: then no further request is sent, and
+    every account not yet tried gets a result marked ``not_attempted``. Results come
+    back in the order of ``accounts``.
     """
     def guarded(account):
+        if key_check is not None and key_check.failure is not None:
+            return not_attempted_result(account, stopped_reason)
         try:
-            return operation(account)
+            result = operation(account)
         except SendGridError as error:
+            if key_check is not None:
+                key_check.judge(error)
             return failure_result(account, error.message, error.before)
         except Exception as error:  # pylint: disable=broad-exception-caught
             # A bug must not lose the other accounts' results; it is reported with this account.
             return failure_result(account, 'unexpected {0}: {1}'.format(type(error).__name__, error))
+        return result
 
     if not accounts:
         return []
@@ -105,18 +177,31 @@ def run_for_each(accounts, operation, workers):
 
 
 def summarize(results):
-    """Counts for a batch: total, changed, unchanged, failed."""
+    """Counts for a batch: total, changed, unchanged, failed (of them not_attempted)."""
     failed = sum(1 for result in results if result['failed'])
     changed = sum(1 for result in results if result['changed'] and not result['failed'])
     return {'total': len(results), 'changed': changed, 'unchanged': len(results) - changed - failed,
-            'failed': failed}
+            'failed': failed, 'not_attempted': sum(1 for result in results if result.get('not_attempted'))}
 
 
-def failure_message(results, action='enforce TLS on'):
-    """One message naming every failed account, with the first error in full."""
+def name_some(names, limit=NAMED_IN_MESSAGES):
+    """``a, b, c, and 7 more``: the first ``limit`` names of a list."""
+    shown = ', '.join(names[:limit])
+    return shown + (', and {0} more'.format(len(names) - limit) if len(names) > limit else '')
+
+
+def failure_message(results, action='enforce TLS on', key_failure=None):
+    """One bounded message: the failed accounts (the first few by name) and the first error in full;
+    after a key failure, that the key is unusable and how many accounts were not attempted."""
     failed = [result for result in results if result['failed']]
     if not failed:
         return None
-    names = ', '.join(result['account'] for result in failed)
+    if key_failure is not None:
+        skipped = sum(1 for result in failed if result.get('not_attempted'))
+        tried = [result['account'] for result in failed if not result.get('not_attempted')]
+        return ('The API key is not usable, so the batch stopped: {0} of {1} accounts were not attempted, and no'
+                ' further request was sent. {2} Accounts that failed: {3}. Every account has its own result in'
+                ' results.'.format(skipped, len(results), key_failure.message, name_some(tried)))
+    names = name_some([result['account'] for result in failed])
     return ('Could not {0} {1} of {2} accounts: {3}. First error: {4} Every account has its own result in'
             ' results.'.format(action, len(failed), len(results), names, failed[0]['msg']))

@@ -284,6 +284,7 @@ status:
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils.accounts import describe_account
 from ansible_collections.mailops.sendgrid.plugins.module_utils.batch import (
+    KeyCheck,
     check_account_names,
     check_workers,
     failure_message,
@@ -348,18 +349,24 @@ def apply_to_one(module, client, desired, on_behalf_of):
 
 
 def apply_to_many(module, client, desired, subusers):
+    # One request for the key's own account settles whether a 401/403 for a subuser is the key's.
+    key_check = KeyCheck(lambda: client.get_enforced_tls(None))
+
     def operation(account):
         outcome = reconcile(client, desired, account, check_mode=module.check_mode,
                             enforcement=module.params['enforcement'])
+        if outcome['changed'] and not module.check_mode:
+            key_check.update_succeeded()
         return account_result(account, outcome, module.check_mode, with_diff=module._diff)
 
     with client:
-        results = run_for_each(subusers, operation, module.params['workers'])
+        results = run_for_each(subusers, operation, module.params['workers'], key_check=key_check)
     result = dict(changed=any(item['changed'] for item in results), results=results, summary=summarize(results),
                   check_mode=module.check_mode)
     if module._diff:
         result['diff'] = [build_diff(item, item['account']) for item in results if item['changed']]
-    message = failure_message(results)
+    message = failure_message(results, action='audit' if module.check_mode else 'enforce TLS on',
+                              key_failure=key_check.failure)
     if message:
         module.fail_json(msg=message, **result)
     module.exit_json(**result)

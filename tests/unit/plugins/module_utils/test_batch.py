@@ -280,16 +280,16 @@ def test_run_for_each_every_account_failing_still_gives_every_result():
 
 def test_summarize():
     results = [ok('a', changed=True), ok('b'), failed('c'), ok('d', changed=True), ok('e'), failed('f')]
-    assert summarize(results) == {'total': 6, 'changed': 2, 'unchanged': 2, 'failed': 2}
+    assert summarize(results) == {'total': 6, 'changed': 2, 'unchanged': 2, 'failed': 2, 'not_attempted': 0}
 
 
 def test_summarize_empty():
-    assert summarize([]) == {'total': 0, 'changed': 0, 'unchanged': 0, 'failed': 0}
+    assert summarize([]) == {'total': 0, 'changed': 0, 'unchanged': 0, 'failed': 0, 'not_attempted': 0}
 
 
 def test_summarize_failed_and_changed_counts_as_failed_only():
     result = dict(failed('a'), changed=True)
-    assert summarize([result, ok('b')]) == {'total': 2, 'changed': 0, 'unchanged': 1, 'failed': 1}
+    assert summarize([result, ok('b')]) == {'total': 2, 'changed': 0, 'unchanged': 1, 'failed': 1, 'not_attempted': 0}
 
 
 def test_failure_message_none_when_nothing_failed():

@@ -62,7 +62,7 @@ def test_batch_results_in_input_order(run):
         account_result('a', settings(False, False, 1.1), TARGET, ['require_tls', 'require_valid_cert', 'version']),
         account_result('c', settings(True, False, 1.2), TARGET, ['require_valid_cert']),
     ]
-    assert result['summary'] == {'total': 4, 'changed': 3, 'unchanged': 1, 'failed': 0}
+    assert result['summary'] == {'total': 4, 'changed': 3, 'unchanged': 1, 'failed': 0, 'not_attempted': 0}
     assert 'diff' not in result
     assert 'enforced_tls' not in result
     for name in ('a', 'c', 'd'):
@@ -90,7 +90,7 @@ def test_batch_nothing_to_change(run):
     result = run(args(subusers=['a', 'b']), session)
     assert result['changed'] is False
     assert 'failed' not in result
-    assert result['summary'] == {'total': 2, 'changed': 0, 'unchanged': 2, 'failed': 0}
+    assert result['summary'] == {'total': 2, 'changed': 0, 'unchanged': 2, 'failed': 0, 'not_attempted': 0}
     assert [item['msg'] for item in result['results']] == ['already as asked', 'already as asked']
     assert [method for method, dummy in fleet.requests] == ['GET', 'GET']
 
@@ -101,7 +101,7 @@ def test_batch_empty_list(run):
     assert result['changed'] is False
     assert 'failed' not in result
     assert result['results'] == []
-    assert result['summary'] == {'total': 0, 'changed': 0, 'unchanged': 0, 'failed': 0}
+    assert result['summary'] == {'total': 0, 'changed': 0, 'unchanged': 0, 'failed': 0, 'not_attempted': 0}
     assert fleet.requests == []
 
 
@@ -112,7 +112,7 @@ def test_batch_many_accounts(run):
     result = run(args(subusers=names, workers=7), session)
     assert [item['account'] for item in result['results']] == names
     assert [item['changed'] for item in result['results']] == [index % 3 != 0 for index in range(60)]
-    assert result['summary'] == {'total': 60, 'changed': 40, 'unchanged': 20, 'failed': 0}
+    assert result['summary'] == {'total': 60, 'changed': 40, 'unchanged': 20, 'failed': 0, 'not_attempted': 0}
     assert all(state == TARGET for state in fleet.states.values())
     assert len(session.calls) == 100
     assert session.pool_sizes == [7]
@@ -132,7 +132,7 @@ def test_batch_one_failing_account(run):
         account_result('c', settings(True, False, 1.2), TARGET, ['require_valid_cert']),
         account_result('d', settings(True, True, 1.3), TARGET, ['version']),
     ]
-    assert result['summary'] == {'total': 4, 'changed': 3, 'unchanged': 0, 'failed': 1}
+    assert result['summary'] == {'total': 4, 'changed': 3, 'unchanged': 0, 'failed': 1, 'not_attempted': 0}
     for name in ('a', 'c', 'd'):
         assert fleet.states[name] == TARGET
     assert fleet.methods_for('b') == ['GET']
@@ -152,7 +152,7 @@ def test_batch_several_failing_accounts_are_all_named(run):
         ('unknown', True, False)]
     assert result['results'][5]['msg'].startswith(
         "GET /v3/user/settings/enforced_tls for subuser 'unknown' failed with HTTP 404 Not Found")
-    assert result['summary'] == {'total': 6, 'changed': 1, 'unchanged': 2, 'failed': 3}
+    assert result['summary'] == {'total': 6, 'changed': 1, 'unchanged': 2, 'failed': 3, 'not_attempted': 0}
     assert fleet.states['c'] == TARGET
     assert fleet.states['a'] == settings(False, False, 1.1)
     assert fleet.methods_for('a') == ['GET', 'PATCH']
@@ -164,7 +164,7 @@ def test_batch_every_account_failing(run):
     assert result['failed'] is True
     assert result['changed'] is False
     assert result['msg'].startswith('Could not enforce TLS on 2 of 2 accounts: a, b. First error: ')
-    assert result['summary'] == {'total': 2, 'changed': 0, 'unchanged': 0, 'failed': 2}
+    assert result['summary'] == {'total': 2, 'changed': 0, 'unchanged': 0, 'failed': 2, 'not_attempted': 0}
     assert len(result['results']) == 2
 
 
@@ -201,7 +201,7 @@ def test_batch_check_mode_sends_no_patch(run):
         account_result('c', settings(True, False, 1.2), TARGET, ['require_valid_cert'], check_mode=True),
         account_result('d', settings(True, True, 1.3), TARGET, ['version'], check_mode=True),
     ]
-    assert result['summary'] == {'total': 4, 'changed': 3, 'unchanged': 1, 'failed': 0}
+    assert result['summary'] == {'total': 4, 'changed': 3, 'unchanged': 1, 'failed': 0, 'not_attempted': 0}
     assert session.methods == ['GET'] * 4
     assert 'PATCH' not in [method for method, dummy in fleet.requests]
     assert fleet.states == STATES
@@ -214,7 +214,10 @@ def test_batch_check_mode_with_a_failing_account(run):
     assert result['check_mode'] is True
     assert result['results'][0]['msg'] == 'would change require_tls, require_valid_cert, version'
     assert result['results'][1] == failed_result('b', FORBIDDEN_GET)
-    assert session.methods == ['GET', 'GET']
+    # b's 403 may be the key's: one GET for the key's own account (here 404, not a key refusal) settles it.
+    assert session.methods == ['GET', 'GET', 'GET']
+    assert fleet.methods_for(None) == ['GET']
+    assert result['msg'].startswith('Could not audit 1 of 2 accounts: b. First error: ')
 
 
 @pytest.mark.parametrize('check_mode', [False, True])
@@ -258,7 +261,7 @@ def test_batch_enforcement_minimum_keeps_stricter_accounts(run):
     assert result['results'][3] == account_result(
         'd', settings(True, True, 1.3), settings(True, True, 1.3), [], stricter=['version'],
         msg='already at least as strict as asked (stricter version)')
-    assert result['summary'] == {'total': 4, 'changed': 2, 'unchanged': 2, 'failed': 0}
+    assert result['summary'] == {'total': 4, 'changed': 2, 'unchanged': 2, 'failed': 0, 'not_attempted': 0}
     assert fleet.methods_for('d') == ['GET']
     assert fleet.states['d'] == settings(True, True, 1.3)
     assert fleet.states['a'] == TARGET
@@ -370,3 +373,85 @@ def test_batch_eu_region(run):
     fleet, session = fleet_session(STATES)
     run(args(subusers=['a', 'b'], region='eu'), session)
     assert {call['url'] for call in session.calls} == {'https://api.eu.sendgrid.com/v3/user/settings/enforced_tls'}
+
+
+# ---------------------------------------------------------------------------
+# A key that is not usable stops the batch; one subuser's refusal does not
+# ---------------------------------------------------------------------------
+
+UNAUTHORIZED = FakeResponse(401, {'errors': [{'field': None, 'message': 'authorization required'}]})
+
+
+def many(count, state=None):
+    return dict(('s{0:04d}'.format(index), state or settings()) for index in range(count))
+
+
+@pytest.mark.parametrize('answer, status', [(UNAUTHORIZED, 401), (FORBIDDEN, 403)])
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_a_refused_key_stops_the_batch(run, answer, status, check_mode):
+    states = many(200)
+    fleet, session = fleet_session(dict(states, **{'': settings()}), errors={})
+    fleet.states[None] = fleet.states.pop('')
+    fleet.errors = dict((name, answer) for name in list(states) + [None])
+    result = run(args(subusers=sorted(states), workers=4, _ansible_check_mode=check_mode), session)
+    assert result['failed'] is True
+    # At most one request per worker before the stop, and one for the key's own account.
+    assert len(session.calls) <= 4 + 1
+    assert fleet.methods_for(None) == ['GET']
+    not_attempted = [item for item in result['results'] if item.get('not_attempted')]
+    assert len(not_attempted) >= 200 - 4
+    assert not_attempted[0]['msg'] == 'not attempted: the API key was refused'
+    assert not_attempted[0]['failed'] is True
+    assert result['summary']['not_attempted'] == len(not_attempted)
+    assert result['summary']['failed'] == 200
+    message = result['msg']
+    assert message.startswith('The API key is not usable, so the batch stopped: {0} of 200 accounts were not'
+                              ' attempted, and no further request was sent.'.format(len(not_attempted)))
+    assert 'for the parent account failed with HTTP {0}'.format(status) in message
+    assert len(message) < 1200
+    assert 'enforce TLS' not in message
+
+
+def test_one_subusers_401_does_not_stop_the_others(run):
+    # SendGrid's answer for an unknown subuser is not documented and may be a 401, like a bad key.
+    states = many(30)
+    fleet, session = fleet_session(states, errors={'s0003': UNAUTHORIZED, 's0017': UNAUTHORIZED})
+    fleet.states[None] = settings()
+    result = run(args(subusers=sorted(states), workers=3), session)
+    assert result['summary'] == {'total': 30, 'changed': 28, 'unchanged': 0, 'failed': 2, 'not_attempted': 0}
+    # The key was checked once, with one request for its own account, whichever worker asked.
+    assert fleet.methods_for(None) == ['GET']
+    assert result['msg'].startswith('Could not enforce TLS on 2 of 30 accounts: s0003, s0017. First error: ')
+
+
+def test_updates_refused_for_the_scope_stop_the_batch(run):
+    # A key that may read but not update: every PATCH is refused with 403 after its GET.
+    states = many(50)
+    fleet, session = fleet_session(states, errors=dict((name, FORBIDDEN) for name in states),
+                                   error_methods=('PATCH',))
+    result = run(args(subusers=sorted(states), workers=1), session)
+    patches = [method for method, name in fleet.requests if method == 'PATCH']
+    assert len(patches) == 3
+    assert result['summary']['not_attempted'] == 47
+    assert 'the scope user.settings.enforced_tls.update' in result['msg']
+    assert fleet.states == states
+
+
+def test_an_update_that_succeeded_keeps_later_refusals_account_level(run):
+    states = many(10)
+    errors = dict((name, FORBIDDEN) for name in sorted(states)[1:])
+    fleet, session = fleet_session(states, errors=errors, error_methods=('PATCH',))
+    result = run(args(subusers=sorted(states), workers=1), session)
+    assert result['summary']['not_attempted'] == 0
+    assert result['summary']['changed'] == 1
+    assert result['summary']['failed'] == 9
+
+
+def test_a_long_failure_message_names_the_first_ten_accounts(run):
+    states = many(2000)
+    fleet, session = fleet_session({}, errors={})
+    result = run(args(subusers=sorted(states), workers=8), session)
+    assert result['summary']['failed'] == 2000
+    assert result['msg'].startswith('Could not enforce TLS on 2000 of 2000 accounts: s0000, s0001, s0002, s0003,'
+                                    ' s0004, s0005, s0006, s0007, s0008, s0009, and 1990 more. First error: ')
+    assert len(result['msg']) < 1000
