@@ -62,7 +62,16 @@ options:
         HTTP 429 pauses every worker until SendGrid's reset, and the workers pace themselves from
         C(X-RateLimit-Remaining) so that they rarely meet one.
       - One account's failure does not stop the others. The task fails after all are done if any failed,
-        naming every failed account, and still returns every account's result in RV(results).
+        naming the first ten failed accounts (and how many more), and still returns every account's result in
+        RV(results).
+      - A key that is not usable stops the batch at once, so that a wrong, revoked or under-scoped key costs a few
+        requests, not one per account. SendGrid does not document what it answers for an unknown or foreign
+        subuser, and it may be a 401 or 403 like a bad key, so a 401 or 403 for a subuser is settled by one request
+        for the key's own account (made once, shared by all workers). Only if that fails with 401 or 403 too is the
+        key taken as unusable. An update refused with 403 after the account was read points at the key's scope.
+        When three updates were refused that way and none succeeded, the key is taken to lack
+        C(user.settings.enforced_tls.update). Then no further request is sent, one message says the key is not
+        usable and how many accounts were not attempted, and their results are marked C(not_attempted).
       - Much faster than a C(loop) over O(on_behalf_of) for many subusers, which costs Ansible about half a
         second per item before any request.
       - Mutually exclusive with O(on_behalf_of).
@@ -231,6 +240,12 @@ results:
       description: What happened to the account, or why it failed (with SendGrid's message and what to check).
       type: str
       sample: changed require_valid_cert, version
+    not_attempted:
+      description:
+        - V(true) for an account that was not tried because the API key proved unusable (see O(subusers)); it is
+          also C(failed). Absent otherwise.
+      type: bool
+      sample: true
     before:
       description: The setting before the task, or V(null) if it could not be read.
       type: dict
@@ -272,9 +287,13 @@ summary:
       type: int
       sample: 37
     failed:
-      description: Accounts that failed.
+      description: Accounts that failed, those not attempted included.
       type: int
       sample: 1
+    not_attempted:
+      description: Accounts not tried because the API key proved unusable.
+      type: int
+      sample: 0
 status:
   description: The HTTP status of SendGrid's error answer, when the task failed on one.
   returned: failure

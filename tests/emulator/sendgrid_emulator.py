@@ -41,8 +41,10 @@ Its own control API, under ``/_emulator/`` (no auth, never logged or rate limite
 Where the real API's behaviour is unknown, and what the emulator does instead:
 
 * On-Behalf-Of naming an account that is not a subuser of the key's account: the
-  emulator answers 403 ``{"errors": [{"field": "on-behalf-of", "message": ...}]}``.
-  SendGrid's real status and wording for this case are not documented.
+  emulator answers 403 ``{"errors": [{"field": "on-behalf-of", "message": ...}]}``,
+  or with ``--unknown-subuser-status 401`` (fault ``unknown_subuser_status``) 401
+  "authorization required", as a bad key gets. SendGrid's real status and wording for
+  this case are not documented; the collection copes with both.
 * Error wording: the emulator uses "authorization required" (401), "access
   forbidden" (403) and "too many requests" (429); SendGrid's exact texts may differ.
 * PATCH with only some fields: the emulator changes only the fields sent (a
@@ -111,6 +113,7 @@ DEFAULT_FAULTS = {
     'slow_ms': 0,
     'omit_version': False,      # leave "version" out of every settings answer
     'ignore_patch': False,      # PATCH answers 200 with the old setting, unchanged
+    'unknown_subuser_status': 403,  # the answer for an On-Behalf-Of account that is not the key's: 403 or 401
     'rate_limit': 10000,        # requests per window and key; 0 for no limit
     'rate_window': 60.0,        # seconds
     'reset_style': 'epoch',     # X-RateLimit-Reset as Unix time ("epoch") or seconds from now ("relative")
@@ -183,7 +186,7 @@ def build_config(args):
     if not config['keys']:
         config['keys'][DEFAULT_KEY] = list(ALL_SCOPES)
     for name in ('latency_ms', 'latency_jitter_ms', 'error_rate', 'drop_rate', 'malformed_rate', 'empty_body_rate',
-                 'slow_rate', 'slow_ms', 'rate_limit', 'rate_window', 'reset_style'):
+                 'slow_rate', 'slow_ms', 'rate_limit', 'rate_window', 'reset_style', 'unknown_subuser_status'):
         value = getattr(args, name, None)
         if value is not None:
             config['faults'][name] = value
@@ -365,6 +368,8 @@ class Emulator(object):
         else:
             entry = self.subusers.get(on_behalf_of)
         if entry is None:
+            if int(self.faults['unknown_subuser_status']) == 401:
+                raise ApiError(401, 'authorization required')
             raise ApiError(403, 'the on-behalf-of account is not a subuser or customer account of this user',
                            field='on-behalf-of')
         if entry.get('fail_status'):
@@ -664,6 +669,8 @@ def parse_args(argv=None):
     parser.add_argument('--slow-rate', dest='slow_rate', type=float, help='share of slow answers')
     parser.add_argument('--slow-ms', dest='slow_ms', type=float, help='how slow a slow answer is')
     parser.add_argument('--omit-version', action='store_true', help='leave "version" out of every answer')
+    parser.add_argument('--unknown-subuser-status', dest='unknown_subuser_status', type=int, choices=[401, 403],
+                        help='the status answered for an On-Behalf-Of account that is not the key\'s (default 403)')
     parser.add_argument('--rate-limit', dest='rate_limit', type=int, help='requests per window and key (0: none)')
     parser.add_argument('--rate-window', dest='rate_window', type=float, help='rate-limit window in seconds')
     parser.add_argument('--reset-style', dest='reset_style', choices=['epoch', 'relative'],

@@ -13,9 +13,12 @@ import pytest
 from ansible_collections.mailops.sendgrid.plugins.module_utils import batch
 from ansible_collections.mailops.sendgrid.plugins.module_utils.batch import (
     MAX_ACCOUNTS,
+    KeyCheck,
     check_account_names,
     failure_message,
     failure_result,
+    name_some,
+    not_attempted_result,
     run_for_each,
     summarize,
 )
@@ -24,6 +27,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
     SendGridConfigError,
     SendGridError,
     SendGridResponseError,
+    SendGridRetriesExhausted,
 )
 
 # Only ever reached when the code under test is wrong: a passing test never waits this long.
@@ -320,3 +324,115 @@ def test_a_failed_account_keeps_the_setting_read_before_the_failure():
         'account': 'a', 'changed': False, 'failed': True, 'msg': 'PATCH for a failed',
         'before': {'require_tls': False, 'require_valid_cert': False, 'version': 1.1}, 'after': None,
         'differences': [], 'stricter': []}]
+
+
+# ---------------------------------------------------------------------------
+# KeyCheck: a refusal of the key, or of one account
+# ---------------------------------------------------------------------------
+
+def refused(status, account='sub', before=None):
+    error = SendGridAPIError('refused with HTTP {0}'.format(status), account=account, status=status)
+    error.before = before
+    return error
+
+
+class Probe(object):
+    """The request for the key's own account: answers with ``error`` (or succeeds), counting calls."""
+
+    def __init__(self, error=None):
+        self.error = error
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        if self.error is not None:
+            raise self.error
+
+
+@pytest.mark.parametrize('status', [401, 403])
+def test_key_check_a_subusers_refusal_is_settled_by_one_probe(status):
+    probe = Probe()
+    check = KeyCheck(probe)
+    assert check.judge(refused(status, 'a')) is False
+    assert check.judge(refused(status, 'b')) is False
+    assert probe.calls == 1
+    assert check.failure is None
+
+
+@pytest.mark.parametrize('status', [401, 403])
+def test_key_check_the_probe_refused_too_means_the_key(status):
+    probe_error = refused(status, account=None)
+    check = KeyCheck(Probe(probe_error))
+    assert check.judge(refused(status, 'a')) is True
+    assert check.failure is probe_error
+
+
+@pytest.mark.parametrize('error', [refused(404), refused(500), SendGridResponseError('not JSON'),
+                                   SendGridRetriesExhausted('no connection')])
+def test_key_check_other_errors_are_the_accounts_own(error):
+    probe = Probe(refused(401, account=None))
+    check = KeyCheck(probe)
+    assert check.judge(error) is False
+    assert probe.calls == 0
+
+
+def test_key_check_a_probe_that_cannot_tell_stops_nothing():
+    check = KeyCheck(Probe(SendGridRetriesExhausted('no connection')))
+    assert check.judge(refused(401, 'a')) is False
+    assert check.failure is None
+
+
+def test_key_check_the_parents_own_refusal_is_the_keys():
+    probe = Probe()
+    check = KeyCheck(probe)
+    error = refused(401, account=None)
+    assert check.judge(error) is True
+    assert check.failure is error
+    assert probe.calls == 0
+
+
+def test_key_check_updates_refused_for_the_scope():
+    check = KeyCheck(Probe())
+    before = {'require_tls': False}
+    assert [check.judge(refused(403, name, before)) for name in 'abc'] == [False, False, True]
+    assert check.failure.account == 'c'
+
+
+def test_key_check_a_successful_update_keeps_refusals_the_accounts():
+    check = KeyCheck(Probe())
+    check.update_succeeded()
+    before = {'require_tls': False}
+    assert [check.judge(refused(403, name, before)) for name in 'abcde'] == [False] * 5
+
+
+def test_run_for_each_stops_once_the_key_is_refused():
+    sent = []
+    lock = threading.Lock()
+
+    def operation(account):
+        with lock:
+            sent.append(account)
+        raise refused(401, account)
+
+    check = KeyCheck(Probe(refused(401, account=None)))
+    results = run_for_each(['s{0}'.format(index) for index in range(100)], operation, 1, key_check=check,
+                           stopped_reason='the key was refused')
+    assert sent == ['s0']
+    assert results[0]['msg'] == 'refused with HTTP 401'
+    assert [result['msg'] for result in results[1:]] == ['not attempted: the key was refused'] * 99
+    assert all(result['not_attempted'] and result['failed'] for result in results[1:])
+    assert summarize(results)['not_attempted'] == 99
+
+
+def test_failure_message_after_a_key_failure():
+    results = [failure_result('a', 'refused')] + [not_attempted_result(name, 'the API key was refused')
+                                                  for name in ('b', 'c')]
+    message = failure_message(results, key_failure=refused(401, account=None))
+    assert message == ('The API key is not usable, so the batch stopped: 2 of 3 accounts were not attempted, and no'
+                       ' further request was sent. refused with HTTP 401 Accounts that failed: a. Every account has'
+                       ' its own result in results.')
+
+
+def test_name_some():
+    assert name_some(['a', 'b']) == 'a, b'
+    assert name_some(['n{0}'.format(index) for index in range(12)], limit=3) == 'n0, n1, n2, and 9 more'
