@@ -20,7 +20,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
     SendGridConfigError,
     SendGridError,
 )
-from ansible_collections.mailops.sendgrid.plugins.module_utils.messages import describe_type, describe_value
+from ansible_collections.mailops.sendgrid.plugins.module_utils.messages import describe_type, describe_value, quoted
 
 # Refused before any request: a list this long is a mistake, not a fleet.
 MAX_ACCOUNTS = 50000
@@ -75,7 +75,8 @@ def check_account_names(names, field='subusers'):
             duplicates.append(name)
         seen.add(name)
     if duplicates:
-        problems.append('{0} lists {1} more than once'.format(field, ', '.join(repr(name) for name in duplicates)))
+        problems.append('{0} lists {1} more than once'.format(
+            field, name_some([quoted(name) for name in duplicates], noun=' names')))
     if problems:
         shown = problems[:10]
         if len(problems) > len(shown):
@@ -184,10 +185,10 @@ def summarize(results):
             'failed': failed, 'not_attempted': sum(1 for result in results if result.get('not_attempted'))}
 
 
-def name_some(names, limit=NAMED_IN_MESSAGES):
-    """``a, b, c, and 7 more``: the first ``limit`` names of a list."""
+def name_some(names, limit=NAMED_IN_MESSAGES, noun=''):
+    """``a, b, c, and 7 more``: the first ``limit`` names of a list (``noun`` follows "more")."""
     shown = ', '.join(names[:limit])
-    return shown + (', and {0} more'.format(len(names) - limit) if len(names) > limit else '')
+    return shown + (', and {0} more{1}'.format(len(names) - limit, noun) if len(names) > limit else '')
 
 
 def failure_message(results, action='enforce TLS on', key_failure=None):

@@ -436,3 +436,11 @@ def test_failure_message_after_a_key_failure():
 def test_name_some():
     assert name_some(['a', 'b']) == 'a, b'
     assert name_some(['n{0}'.format(index) for index in range(12)], limit=3) == 'n0, n1, n2, and 9 more'
+
+
+def test_check_account_names_names_the_first_duplicates_only():
+    names = ['d{0}'.format(index) for index in range(500)] * 2
+    with pytest.raises(SendGridConfigError) as excinfo:
+        check_account_names(names)
+    assert excinfo.value.message == ("subusers lists 'd0', 'd1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7', 'd8', 'd9', and"
+                                     " 490 more names more than once")
