@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils.accounts import (
+    MAX_NAME_LENGTH,
     describe_account,
     validate_on_behalf_of,
 )
@@ -99,3 +100,18 @@ def test_validate_on_behalf_of_refuses_c1_and_format_characters(value):
     with pytest.raises(SendGridConfigError) as excinfo:
         validate_on_behalf_of(value)
     assert 'contains control characters' in excinfo.value.message
+
+
+def test_validate_on_behalf_of_takes_a_name_at_the_length_bound():
+    assert validate_on_behalf_of('n' * MAX_NAME_LENGTH) == 'n' * MAX_NAME_LENGTH
+
+
+@pytest.mark.parametrize('length', [MAX_NAME_LENGTH + 1, 20000])
+def test_validate_on_behalf_of_refuses_a_longer_name_showing_an_excerpt(length):
+    with pytest.raises(SendGridConfigError) as excinfo:
+        validate_on_behalf_of('n' * length)
+    message = excinfo.value.message
+    assert message.startswith("on_behalf_of 'nnnn")
+    assert message.endswith('... ({0} characters) is longer than the 256 characters a subuser name may have'
+                            ' here'.format(length))
+    assert len(message) < 200
