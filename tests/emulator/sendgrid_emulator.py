@@ -117,7 +117,7 @@ DEFAULT_FAULTS = {
     'rate_limit': 10000,        # requests per window and key; 0 for no limit
     'rate_window': 60.0,        # seconds
     'reset_style': 'epoch',     # X-RateLimit-Reset as Unix time ("epoch") or seconds from now ("relative")
-    'fail_next': [],            # one-shot faults, in order: {"status", "retry_after", "reset", "drop",
+    'fail_next': [],            # one-shot faults, in order: {"status", "retry_after", "reset", "location", "drop",
                                 # "malformed", "empty", "slow_ms", "method", "account"}
 }
 
@@ -589,10 +589,12 @@ class Handler(BaseHTTPRequestHandler):
                 fault_headers = {}
                 if fault.get('retry_after') is not None:
                     fault_headers['Retry-After'] = str(fault['retry_after'])
+                if fault.get('location'):
+                    fault_headers['Location'] = str(fault['location'])
                 if fault.get('reset') is not None:
                     fault_headers['X-RateLimit-Remaining'] = '0'
                     fault_headers['X-RateLimit-Reset'] = str(int(math.ceil(time.time() + fault['reset'])))
-                message = 'too many requests' if fault['status'] == 429 else 'internal error'
+                message = {429: 'too many requests'}.get(fault['status'], 'moved' if fault.get('location') else 'internal error')
                 raise ApiError(int(fault['status']), message, headers=fault_headers)
             if over_limit:
                 raise ApiError(429, 'too many requests')
