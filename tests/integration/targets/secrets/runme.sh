@@ -185,7 +185,7 @@ full_every_way=(
     "subusers lists 'never-called' more than once"
     "GET /v3/user/settings/enforced_tls for subuser 'nobody' failed with HTTP 403 Forbidden"
     "could not reach http://127.0.0.1:$SECRETS_CLOSED_PORT: connection failed: Connection refused after 1 retries"
-    "Could not enforce TLS on 5 of 6 accounts: nobody, limited, broken, malformed, empty-body."
+    "5 of 6 accounts: nobody, limited, broken, malformed, empty-body."
     "GET /v3/user/settings/enforced_tls for subuser 'limited' was rate limited (HTTP 429) after 0 retries"
     "GET /v3/user/settings/enforced_tls for subuser 'broken' failed with HTTP 503 Service Unavailable after 1 retries"
     "GET /v3/user/settings/enforced_tls for subuser 'malformed' with HTTP 200 OK, but the body is not valid JSON"
@@ -215,7 +215,7 @@ full_read_only=(
 full_diff=("Enforced TLS of the parent account" "Enforced TLS of subuser 'batch-drift'")
 read_updating=(
     "PATCH /v3/user/settings/enforced_tls for subuser 'locked' failed with HTTP 403 Forbidden"
-    "Could not enforce TLS on 1 of 2 accounts: locked."
+    "1 of 2 accounts: locked."
     "Check that the API key has the scope user.settings.enforced_tls.update"
 )
 nosub=("GET /v3/subusers for the parent account failed with HTTP 403 Forbidden"
@@ -223,7 +223,7 @@ nosub=("GET /v3/subusers for the parent account failed with HTTP 403 Forbidden"
 unknown=(
     "GET /v3/user/settings/enforced_tls for the parent account failed with HTTP 401 Unauthorized"
     "Check api_key (or SENDGRID_API_KEY)"
-    "Could not enforce TLS on 2 of 2 accounts: compliant, nobody."
+    "The API key is not usable, so the batch stopped: "
     "2 account(s) failed: (parent account), compliant."
 )
 unknown_read_only=("GET /v3/subusers for the parent account failed with HTTP 401 Unauthorized")
