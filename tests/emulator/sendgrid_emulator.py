@@ -114,6 +114,7 @@ DEFAULT_FAULTS = {
     'omit_version': False,      # leave "version" out of every settings answer
     'ignore_patch': False,      # PATCH answers 200 with the old setting, unchanged
     'unknown_subuser_status': 403,  # the answer for an On-Behalf-Of account that is not the key's: 403 or 401
+    'subusers_max_limit': SUBUSERS_MAX_LIMIT,  # GET /v3/subusers caps limit at this (a server that caps lower)
     'rate_limit': 10000,        # requests per window and key; 0 for no limit
     'rate_window': 60.0,        # seconds
     'reset_style': 'epoch',     # X-RateLimit-Reset as Unix time ("epoch") or seconds from now ("relative")
@@ -399,7 +400,7 @@ class Emulator(object):
 
     def list_subusers(self, scopes, query):
         require_scope(scopes, SUBUSERS_SCOPE)
-        limit = query_int(query, 'limit', SUBUSERS_DEFAULT_LIMIT, 1, SUBUSERS_MAX_LIMIT)
+        limit = query_int(query, 'limit', SUBUSERS_DEFAULT_LIMIT, 1, int(self.faults['subusers_max_limit']))
         offset = query_int(query, 'offset', 0, 0, None)
         username = query.get('username', [None])[0]
         region = query.get('region', ['all'])[0]
