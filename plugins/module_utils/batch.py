@@ -161,7 +161,7 @@ def run_for_each(accounts, operation, workers, key_check=None, stopped_reason='t
         if key_check is not None and key_check.failure is not None:
             return not_attempted_result(account, stopped_reason)
         try:
-            result = operation(account)
+            return operation(account)
         except SendGridError as error:
             if key_check is not None:
                 key_check.judge(error)
@@ -169,7 +169,6 @@ def run_for_each(accounts, operation, workers, key_check=None, stopped_reason='t
         except Exception as error:  # pylint: disable=broad-exception-caught
             # A bug must not lose the other accounts' results; it is reported with this account.
             return failure_result(account, 'unexpected {0}: {1}'.format(type(error).__name__, error))
-        return result
 
     if not accounts:
         return []

@@ -383,7 +383,8 @@ def apply_to_many(module, client, desired, subusers):
     result = dict(changed=any(item['changed'] for item in results), results=results, summary=summarize(results),
                   check_mode=module.check_mode)
     if module._diff:
-        result['diff'] = [build_diff(item, item['account']) for item in results if item['changed']]
+        # The task's own list, for tasks without a loop: the diffs the changed accounts already carry.
+        result['diff'] = [item['diff'] for item in results if 'diff' in item]
     message = failure_message(results, action='audit' if module.check_mode else 'enforce TLS on',
                               key_failure=key_check.failure)
     if message:
@@ -418,7 +419,7 @@ def main():
     except SendGridConfigError as error:
         fail_on_error(module, error)
 
-    client = create_client(module, pool_size=pool_size_for(module.params['workers'], subusers or [None]))
+    client = create_client(module, pool_size=1 if subusers is None else pool_size_for(module.params['workers'], subusers))
     if subusers is None:
         apply_to_one(module, client, desired, on_behalf_of)
     else:
