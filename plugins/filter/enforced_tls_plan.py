@@ -113,7 +113,7 @@ _value:
 from ansible.errors import AnsibleFilterError
 from ansible.utils.display import Display
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils.baseline import PlanError, build_plan
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._baseline import PlanError, build_plan
 
 display = Display()
 
@@ -131,7 +131,7 @@ def enforced_tls_plan(policy, subusers=None, discovered=None, exclude=None, incl
     return plan
 
 
-class FilterModule(object):
+class FilterModule:
 
     def filters(self):
         return {'enforced_tls_plan': enforced_tls_plan}

@@ -70,7 +70,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils.baseline import build_report
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._baseline import build_report
 
 
 def enforced_tls_report(plan, parent_result=None, group_results=None, check_mode=False, generated_at=None):
@@ -85,7 +85,7 @@ def enforced_tls_report(plan, parent_result=None, group_results=None, check_mode
                                      type(error).__name__, error))
 
 
-class FilterModule(object):
+class FilterModule:
 
     def filters(self):
         return {'enforced_tls_report': enforced_tls_report}

@@ -39,7 +39,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils.baseline import PlanError, as_subuser_list
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._baseline import PlanError, as_subuser_list
 
 
 def subuser_list(value):
@@ -49,7 +49,7 @@ def subuser_list(value):
         raise AnsibleFilterError(str(error))
 
 
-class FilterModule(object):
+class FilterModule:
 
     def filters(self):
         return {'subuser_list': subuser_list}

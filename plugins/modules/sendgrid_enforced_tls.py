@@ -264,6 +264,23 @@ results:
       type: list
       elements: str
       sample: [version]
+    status:
+      description: For a failed account, the HTTP status of SendGrid's error answer, when there was one.
+      type: int
+      sample: 404
+    api_messages:
+      description: For a failed account, SendGrid's own error messages, when it answered with an error status.
+      type: list
+      elements: str
+      sample: [subuser not found]
+    retries:
+      description: For an account whose request was given up after retries, how many times it was retried.
+      type: int
+      sample: 5
+    waited:
+      description: For an account whose request was given up after retries, the seconds it waited between them.
+      type: float
+      sample: 31.5
     diff:
       description:
         - In diff mode, for a changed account, its before/after with a header naming it, so that the C(--diff) output
@@ -295,14 +312,30 @@ summary:
       type: int
       sample: 0
 status:
-  description: The HTTP status of SendGrid's error answer, when the task failed on one.
-  returned: failure
+  description: The HTTP status of SendGrid's answer, when the task failed on an error answer from SendGrid.
+  returned: failure, when SendGrid answered
   type: int
   sample: 403
+api_messages:
+  description: SendGrid's own error messages, when the task failed on an error answer from SendGrid.
+  returned: failure, when SendGrid answered with an error status
+  type: list
+  elements: str
+  sample: [authorization required]
+retries:
+  description: How many times the failed request was retried (after 429, 5xx or no connection) before giving up.
+  returned: failure, when the retries or the waiting budget (O(max_retries), O(max_total_wait)) ran out
+  type: int
+  sample: 5
+waited:
+  description: How many seconds the failed request waited between its retries before giving up.
+  returned: failure, when the retries or the waiting budget (O(max_retries), O(max_total_wait)) ran out
+  type: float
+  sample: 31.5
 '''
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils.accounts import describe_account
-from ansible_collections.mailops.sendgrid.plugins.module_utils.batch import (
+from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import describe_account
+from ansible_collections.mailops.sendgrid.plugins.module_utils._batch import (
     KeyCheck,
     check_account_names,
     check_workers,
@@ -311,7 +344,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.batch import (
     run_for_each,
     summarize,
 )
-from ansible_collections.mailops.sendgrid.plugins.module_utils.enforced_tls import (
+from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls import (
     ENFORCEMENT_MODES,
     EXACT,
     SettingsError,
@@ -319,14 +352,15 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.enforced_tls impo
     parse_desired_settings,
     reconcile,
 )
-from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import (
     SendGridConfigError,
     SendGridError,
 )
-from ansible_collections.mailops.sendgrid.plugins.module_utils.module_support import (
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module_support import (
     SendGridModule,
     checked_on_behalf_of,
     create_client,
+    explain,
     fail_on_error,
     sendgrid_argument_spec,
 )
@@ -378,15 +412,19 @@ def apply_to_many(module, client, desired, subusers):
             key_check.update_succeeded()
         return account_result(account, outcome, module.check_mode, with_diff=module._diff)
 
+    def describe_error(error):
+        return explain(error, module.params)
+
     with client:
-        results = run_for_each(subusers, operation, module.params['workers'], key_check=key_check)
+        results = run_for_each(subusers, operation, module.params['workers'], key_check=key_check,
+                               describe_error=describe_error)
     result = dict(changed=any(item['changed'] for item in results), results=results, summary=summarize(results),
                   check_mode=module.check_mode)
     if module._diff:
         # The task's own list, for tasks without a loop: the diffs the changed accounts already carry.
         result['diff'] = [item['diff'] for item in results if 'diff' in item]
     message = failure_message(results, action='audit' if module.check_mode else 'enforce TLS on',
-                              key_failure=key_check.failure)
+                              key_failure=key_check.failure, describe_error=describe_error)
     if message:
         module.fail_json(msg=message, **result)
     module.exit_json(**result)

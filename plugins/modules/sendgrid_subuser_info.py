@@ -101,14 +101,30 @@ subusers:
       type: str
       sample: global
 status:
-  description: The HTTP status of SendGrid's error answer, when the task failed on one.
-  returned: failure
+  description: The HTTP status of SendGrid's answer, when the task failed on an error answer from SendGrid.
+  returned: failure, when SendGrid answered
   type: int
   sample: 403
+api_messages:
+  description: SendGrid's own error messages, when the task failed on an error answer from SendGrid.
+  returned: failure, when SendGrid answered with an error status
+  type: list
+  elements: str
+  sample: [authorization required]
+retries:
+  description: How many times the failed request was retried (after 429, 5xx or no connection) before giving up.
+  returned: failure, when the retries or the waiting budget (O(max_retries), O(max_total_wait)) ran out
+  type: int
+  sample: 5
+waited:
+  description: How many seconds the failed request waited between its retries before giving up.
+  returned: failure, when the retries or the waiting budget (O(max_retries), O(max_total_wait)) ran out
+  type: float
+  sample: 31.5
 '''
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import SendGridError
-from ansible_collections.mailops.sendgrid.plugins.module_utils.module_support import (
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import SendGridError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module_support import (
     SendGridModule,
     checked_on_behalf_of,
     create_client,

@@ -52,7 +52,7 @@ SEED = 7
 # Processes: the emulator, and ansible-playbook with its memory sampled.
 # ---------------------------------------------------------------------------
 
-class Emulator(object):
+class Emulator:
     """The emulator with N subusers, a share of them out of policy, and a fixed latency."""
 
     def __init__(self, workdir, subusers, latency_ms, rate_limit=0, rate_window=60):
@@ -168,7 +168,7 @@ def run_playbook(playbook, extra_vars, environment, check=False):
 # The contenders.
 # ---------------------------------------------------------------------------
 
-class Bench(object):
+class Bench:
 
     def __init__(self, workdir, workers):
         self.workdir = workdir

@@ -125,7 +125,7 @@ DEFAULT_FAULTS = {
 
 class ApiError(Exception):
     def __init__(self, status, message, field=None, headers=None):
-        super(ApiError, self).__init__(message)
+        super().__init__(message)
         self.status = status
         self.body = {'errors': [{'field': field, 'message': message}]}
         self.headers = headers or {}
@@ -196,7 +196,7 @@ def build_config(args):
     return config
 
 
-class Emulator(object):
+class Emulator:
     """The emulator's state; every method is thread-safe."""
 
     def __init__(self, config, seed=None, request_log=None):

@@ -16,13 +16,13 @@ from requests.structures import CaseInsensitiveDict
 
 # A key that is easy to spot in any text it leaks into.
 API_KEY = 'SG.unit-test-key.Very-Secret-9f3c'
-# Fake wall-clock start: above api.EPOCH_THRESHOLD, so epoch rate-limit resets are recognised.
+# Fake wall-clock start: above _rate_limit.EPOCH_THRESHOLD, so epoch rate-limit resets are recognised.
 START = 1700000000.0
 # A fake session refuses more calls than this, so a retry loop that never ends fails the test.
 MAX_CALLS = 500
 
 
-class FakeResponse(object):
+class FakeResponse:
     """Just enough of requests.Response for the client."""
 
     def __init__(self, status_code=200, body=None, text=None, headers=None):
@@ -41,7 +41,7 @@ class TooManyCalls(AssertionError):
     """The code under test kept sending requests: a loop that would never end."""
 
 
-class FakeSession(object):
+class FakeSession:
     """Answers requests from a script; records every call.
 
     ``answers`` items are FakeResponse objects, exceptions (raised), or callables
@@ -80,7 +80,7 @@ class FakeSession(object):
         return [call['method'] for call in self.calls]
 
 
-class FakeTime(object):
+class FakeTime:
     """A clock that only moves when ``sleep`` is called."""
 
     def __init__(self, start=START):
@@ -114,10 +114,10 @@ def account_result(account, before, after, differences, check_mode=False, strict
             'after': after, 'differences': differences, 'stricter': list(stricter)}
 
 
-def failed_result(account, msg):
-    """The ``results`` entry of an account that failed."""
-    return {'account': account, 'changed': False, 'failed': True, 'msg': msg, 'before': None, 'after': None,
-            'differences': [], 'stricter': []}
+def failed_result(account, msg, **facts):
+    """The ``results`` entry of an account that failed; ``facts`` are the error's (status, api_messages...)."""
+    return dict({'account': account, 'changed': False, 'failed': True, 'msg': msg, 'before': None, 'after': None,
+                 'differences': [], 'stricter': []}, **facts)
 
 
 def subuser(username, region=None, disabled=False, user_id=None, email=None):
@@ -129,7 +129,7 @@ def subuser(username, region=None, disabled=False, user_id=None, email=None):
     return entry
 
 
-class FakeSubuserServer(object):
+class FakeSubuserServer:
     """GET /v3/subusers over a fixed list, paged with limit and offset like SendGrid.
 
     ``username`` keeps the subusers whose name starts with it; ``region`` (when
@@ -154,3 +154,19 @@ class FakeSubuserServer(object):
             found = [entry for entry in found if entry.get('region', 'global') == params['region']]
         offset = 0 if self.ignore_offset else params['offset']
         return FakeResponse(200, found[offset:offset + params['limit']])
+
+
+# The enforced TLS endpoint on the global API, and how messages name each kind of account.
+ENFORCED_TLS_URL = 'https://api.sendgrid.com/v3/user/settings/enforced_tls'
+ACCOUNTS = [
+    (None, 'the parent account'),
+    ('x', "subuser 'x'"),
+    ('account-id 42', "customer account '42'"),
+]
+
+
+def assert_no_key(error):
+    """The API key must not be in anything an exception shows."""
+    for text in (str(error), repr(error), getattr(error, 'message', ''), repr(getattr(error, 'api_messages', ''))):
+        assert API_KEY not in text
+        assert API_KEY[3:] not in text

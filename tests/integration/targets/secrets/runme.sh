@@ -222,7 +222,7 @@ nosub=("GET /v3/subusers for the parent account failed with HTTP 403 Forbidden"
        "Check that the API key has the scope subusers.read")
 unknown=(
     "GET /v3/user/settings/enforced_tls for the parent account failed with HTTP 401 Unauthorized"
-    "Check api_key (or SENDGRID_API_KEY)"
+    "Check the api_key option (or SENDGRID_API_KEY)"
     "The API key is not usable, so the batch stopped: "
     "2 account(s) failed: (parent account), compliant."
 )

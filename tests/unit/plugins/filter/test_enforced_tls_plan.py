@@ -10,7 +10,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.mailops.sendgrid.plugins.filter import enforced_tls_plan as plan_filter
 from ansible_collections.mailops.sendgrid.plugins.filter.enforced_tls_plan import FilterModule, enforced_tls_plan
-from ansible_collections.mailops.sendgrid.plugins.module_utils.baseline import PlanError, build_plan
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._baseline import PlanError, build_plan
 
 POLICY = {'require_tls': True, 'version': '1.2'}
 

@@ -10,7 +10,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.mailops.sendgrid.plugins.filter import enforced_tls_report as report_filter
 from ansible_collections.mailops.sendgrid.plugins.filter.enforced_tls_report import FilterModule, enforced_tls_report
-from ansible_collections.mailops.sendgrid.plugins.module_utils.baseline import build_plan, build_report
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._baseline import build_plan, build_report
 
 POLICY = {'require_tls': True}
 BEFORE = {'require_tls': False, 'require_valid_cert': False, 'version': 1.1}

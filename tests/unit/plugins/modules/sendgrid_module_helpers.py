@@ -19,7 +19,7 @@ import threading
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils import api
+from ansible_collections.mailops.sendgrid.plugins.module_utils import _http
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import API_KEY, FakeResponse
 
 try:
@@ -85,7 +85,7 @@ class ModuleExit(Exception):
     """exit_json or fail_json was called; ``result`` holds what it was given."""
 
     def __init__(self, result):
-        super(ModuleExit, self).__init__(result)
+        super().__init__(result)
         self.result = result
 
 
@@ -102,7 +102,7 @@ def _fail_json(self, msg, **kwargs):
 
 
 def patch_session(monkeypatch, session):
-    """Make every SendGridClient built from now on use ``session``.
+    """Make every transport (and so every SendGridClient) built from now on use ``session``.
 
     The pool sizes the clients asked for are recorded in ``session.pool_sizes``.
     """
@@ -112,7 +112,7 @@ def patch_session(monkeypatch, session):
         pool_sizes.append(pool_size)
         return session
 
-    monkeypatch.setattr(api.SendGridClient, '_new_session', staticmethod(new_session))
+    monkeypatch.setattr(_http.Transport, '_new_session', staticmethod(new_session))
 
 
 def run_module(monkeypatch, main, args, session):
@@ -128,7 +128,7 @@ def run_module(monkeypatch, main, args, session):
     raise AssertionError('the module returned without calling exit_json or fail_json')
 
 
-class FakeAccount(object):
+class FakeAccount:
     """One SendGrid account's Enforced TLS setting: GET returns it, PATCH updates it.
 
     Use as ``FakeSession(forever=lambda: account)``.
@@ -149,7 +149,7 @@ class FakeAccount(object):
         raise AssertionError('unexpected method {0}'.format(method))
 
 
-class FakeFleet(object):
+class FakeFleet:
     """Many accounts' Enforced TLS settings, chosen by each request's On-Behalf-Of header.
 
     ``states`` maps account names (None for the parent) to settings; GET returns an

@@ -11,8 +11,8 @@ import pytest
 import requests
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils import module_support
-from ansible_collections.mailops.sendgrid.plugins.module_utils.api import ENFORCED_TLS_PATH
+from ansible_collections.mailops.sendgrid.plugins.module_utils import _module_support as module_support
+from ansible_collections.mailops.sendgrid.plugins.module_utils._client import ENFORCED_TLS_PATH
 from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_enforced_tls
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.sendgrid_module_helpers import (
     args,
@@ -235,7 +235,9 @@ def test_missing_api_key(run):
     session = FakeSession()
     result = run({'require_tls': True}, session)
     assert result['failed'] is True
-    assert result['msg'].startswith('api_key is required')
+    assert result['msg'] == ('an API key is required and none was given. Set the api_key option (for example through'
+                             ' module_defaults for group/mailops.sendgrid.sendgrid) or the SENDGRID_API_KEY environment'
+                             ' variable.')
     assert 'SENDGRID_API_KEY' in result['msg']
     assert session.calls == []
 
@@ -294,10 +296,10 @@ def test_bad_option_fails_before_any_request(run):
 
 
 @pytest.mark.parametrize('status, failing_method, needle', [
-    (401, 'GET', 'Check api_key (or SENDGRID_API_KEY)'),
+    (401, 'GET', 'Check the api_key option (or SENDGRID_API_KEY); an EU key needs region: eu.'),
     (403, 'GET', 'the scope user.settings.enforced_tls.read'),
     (403, 'PATCH', 'the scope user.settings.enforced_tls.update'),
-    (404, 'GET', 'Check api_url/region (https://api.sendgrid.com)'),
+    (404, 'GET', 'Check api_url and region; EU subusers need region: eu.'),
     (400, 'PATCH', 'Check the values sent'),
     (500, 'GET', 'SendGrid had a server error'),
 ])
@@ -314,6 +316,7 @@ def test_api_errors_give_status(run, status, failing_method, needle, on_behalf_o
     assert result['msg'].startswith('{0} {1} for {2} failed with HTTP {3}'.format(
         failing_method, ENFORCED_TLS_PATH, account, status))
     assert 'SendGrid says: nope (field: version)' in result['msg']
+    assert result['api_messages'] == ['nope (field: version)']
     assert needle in result['msg']
     assert session.methods == (['GET'] if failing_method == 'GET' else ['GET', 'PATCH'])
 
@@ -346,7 +349,23 @@ def test_connection_failure(run):
     assert result['failed'] is True
     assert 'status' not in result
     assert 'could not reach https://api.sendgrid.com: connection failed: Connection refused' in result['msg']
+    assert result['msg'].endswith('Check the network and any proxy (HTTPS_PROXY). Check api_url and region; with a'
+                                  ' self-signed test endpoint, validate_certs.')
+    assert (result['retries'], result['waited'], result['api_messages']) == (0, 0.0, [])
     assert len(session.calls) == 1
+
+
+def test_retries_running_out_give_the_count_the_wait_and_the_options_to_raise(run):
+    session = FakeSession(forever=lambda: FakeResponse(503, {'errors': [{'message': 'try later'}]}))
+    result = run(args(require_tls=True, max_retries=2, max_retry_wait=0.01, max_total_wait=7), session)
+    assert result['failed'] is True
+    assert result['status'] == 503
+    assert result['retries'] == 2
+    assert 0 < result['waited'] <= 0.02
+    assert result['api_messages'] == ['try later']
+    assert result['msg'].endswith('SendGrid had a server error; try again later. To retry for longer, raise'
+                                  ' max_retries (now 2) or max_total_wait (now 7 s).')
+    assert len(session.calls) == 3
 
 
 def test_client_is_built_with_one_connection(run):

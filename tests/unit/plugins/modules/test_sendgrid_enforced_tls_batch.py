@@ -28,8 +28,7 @@ TARGET = settings(True, True, 1.2)
 FORBIDDEN = FakeResponse(403, {'errors': [{'message': 'access forbidden'}]})
 FORBIDDEN_GET = ("GET /v3/user/settings/enforced_tls for subuser 'b' failed with HTTP 403 Forbidden (SendGrid says:"
                  " access forbidden). Check that the API key has the scope user.settings.enforced_tls.read. Also"
-                 " check that subuser 'b' exists and belongs to the parent account this key is for (on_behalf_of /"
-                 " subusers).")
+                 " check that subuser 'b' exists and belongs to the parent account this key is for.")
 
 
 def args(**options):
@@ -128,7 +127,7 @@ def test_batch_one_failing_account(run):
                              + ' Every account has its own result in results.')
     assert result['results'] == [
         account_result('a', settings(False, False, 1.1), TARGET, ['require_tls', 'require_valid_cert', 'version']),
-        failed_result('b', FORBIDDEN_GET),
+        failed_result('b', FORBIDDEN_GET, status=403, api_messages=['access forbidden']),
         account_result('c', settings(True, False, 1.2), TARGET, ['require_valid_cert']),
         account_result('d', settings(True, True, 1.3), TARGET, ['version']),
     ]
@@ -213,7 +212,7 @@ def test_batch_check_mode_with_a_failing_account(run):
     assert result['failed'] is True
     assert result['check_mode'] is True
     assert result['results'][0]['msg'] == 'would change require_tls, require_valid_cert, version'
-    assert result['results'][1] == failed_result('b', FORBIDDEN_GET)
+    assert result['results'][1] == failed_result('b', FORBIDDEN_GET, status=403, api_messages=['access forbidden'])
     # b's 403 may be the key's: one GET for the key's own account (here 404, not a key refusal) settles it.
     assert session.methods == ['GET', 'GET', 'GET']
     assert fleet.methods_for(None) == ['GET']

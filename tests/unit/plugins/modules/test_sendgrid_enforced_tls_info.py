@@ -11,8 +11,8 @@ import pytest
 import requests
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils import module_support
-from ansible_collections.mailops.sendgrid.plugins.module_utils.api import ENFORCED_TLS_PATH
+from ansible_collections.mailops.sendgrid.plugins.module_utils import _module_support as module_support
+from ansible_collections.mailops.sendgrid.plugins.module_utils._client import ENFORCED_TLS_PATH
 from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_enforced_tls_info
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.sendgrid_module_helpers import (
     args,
@@ -108,9 +108,9 @@ def test_requests_missing(run, monkeypatch):
 
 
 @pytest.mark.parametrize('status, needle', [
-    (401, 'Check api_key (or SENDGRID_API_KEY)'),
+    (401, 'Check the api_key option (or SENDGRID_API_KEY); an EU key needs region: eu.'),
     (403, 'Check that the API key has the scope user.settings.enforced_tls.read.'),
-    (404, 'Check api_url/region (https://api.sendgrid.com); EU subusers need region: eu.'),
+    (404, 'Check api_url and region; EU subusers need region: eu.'),
 ])
 def test_api_errors_give_status(run, status, needle):
     session = FakeSession([FakeResponse(status, {'errors': [{'message': 'SendGrid refused'}]})])

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils.api import SUBUSERS_PATH
+from ansible_collections.mailops.sendgrid.plugins.module_utils._client import SUBUSERS_PATH
 from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_subuser_info
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.sendgrid_module_helpers import (
     args,
@@ -154,9 +154,9 @@ def test_check_mode_lists_the_same(run):
 
 
 @pytest.mark.parametrize('status, needle', [
-    (401, 'Check api_key (or SENDGRID_API_KEY)'),
+    (401, 'Check the api_key option (or SENDGRID_API_KEY); an EU key needs region: eu.'),
     (403, 'Check that the API key has the scope subusers.read.'),
-    (404, 'Check api_url/region (https://api.sendgrid.com)'),
+    (404, 'Check api_url and region; EU subusers need region: eu.'),
     (400, ''),
 ])
 def test_api_errors_give_status(run, status, needle):
@@ -233,7 +233,9 @@ def test_missing_api_key(run):
     session = server_session()
     result = run({}, session)
     assert result['failed'] is True
-    assert result['msg'].startswith('api_key is required')
+    assert result['msg'] == ('an API key is required and none was given. Set the api_key option (for example through'
+                             ' module_defaults for group/mailops.sendgrid.sendgrid) or the SENDGRID_API_KEY environment'
+                             ' variable.')
     assert session.calls == []
 
 

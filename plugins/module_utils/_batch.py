@@ -3,24 +3,29 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+# Note that this module util is **PRIVATE** to the collection. It can have breaking changes at any time.
+# Do not use this from other collections or standalone plugins/modules!
+
 """Apply one operation to many accounts: a bounded pool of workers, one result per
 account in input order, and no failure that stops the others or loses a result.
 
-No Ansible here: the module turns the outcome into its return values.
+No Ansible here: the module turns the outcome into its return values, and words
+errors with its options' advice through the ``describe_error`` it passes in.
 """
 
 from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Callable, List, Optional
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils.accounts import validate_on_behalf_of
-from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
+from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import validate_on_behalf_of
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import (
     SendGridAPIError,
     SendGridConfigError,
     SendGridError,
 )
-from ansible_collections.mailops.sendgrid.plugins.module_utils.messages import describe_type, describe_value, quoted
+from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_type, describe_value, quoted
 
 # Refused before any request: a list this long is a mistake, not a fleet.
 MAX_ACCOUNTS = 50000
@@ -35,20 +40,20 @@ UPDATE_REFUSALS_FOR_SCOPE = 3
 MAX_WORKERS = 100
 
 
-def check_workers(workers, field='workers'):
+def check_workers(workers, field: str = 'workers') -> int:
     """Refuse a worker count that is not a whole number from 1 to MAX_WORKERS."""
     if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
         raise SendGridConfigError('{0} must be a whole number from 1 to {1}; got {2}'.format(
-            field, MAX_WORKERS, describe_value(workers)), field=field)
+            field, MAX_WORKERS, describe_value(workers)))
     return workers
 
 
-def pool_size_for(workers, accounts):
+def pool_size_for(workers: int, accounts: list) -> int:
     """Threads and connections for a batch: as many as the work can use, never more than asked."""
     return max(1, min(workers, len(accounts)))
 
 
-def check_account_names(names, field='subusers'):
+def check_account_names(names, field: str = 'subusers') -> list:
     """Validate a list of On-Behalf-Of values; raise SendGridConfigError naming each problem.
 
     Empty or malformed names and duplicates are refused, so that nothing is sent
@@ -56,10 +61,10 @@ def check_account_names(names, field='subusers'):
     """
     if not isinstance(names, list):
         raise SendGridConfigError('{0} must be a list of subuser names; got {1}'.format(
-            field, describe_type(names)), field=field)
+            field, describe_type(names)))
     if len(names) > MAX_ACCOUNTS:
         raise SendGridConfigError('{0} holds {1} names, more than the {2} one task handles; split the list'.format(
-            field, len(names), MAX_ACCOUNTS), field=field)
+            field, len(names), MAX_ACCOUNTS))
     problems = []
     for index, name in enumerate(names):
         try:
@@ -81,22 +86,23 @@ def check_account_names(names, field='subusers'):
         shown = problems[:10]
         if len(problems) > len(shown):
             shown.append('and {0} more problems'.format(len(problems) - len(shown)))
-        raise SendGridConfigError('; '.join(shown), field=field)
+        raise SendGridConfigError('; '.join(shown))
     return names
 
 
-def failure_result(account, message, before=None):
-    """A failed account's result: what went wrong, and its setting before, if it was read."""
-    return {'account': account, 'changed': False, 'failed': True, 'msg': message, 'before': before,
-            'after': None, 'differences': [], 'stricter': []}
+def failure_result(account: str, message: str, before: Optional[dict] = None, **facts) -> dict:
+    """A failed account's result: what went wrong, its setting before (if it was read), and the
+    error's facts (``SendGridError.result_fields``: status, api_messages, retries, waited)."""
+    return dict({'account': account, 'changed': False, 'failed': True, 'msg': message, 'before': before,
+                 'after': None, 'differences': [], 'stricter': []}, **facts)
 
 
-def not_attempted_result(account, reason):
+def not_attempted_result(account: str, reason: str) -> dict:
     """The result of an account the batch did not try, after the key itself proved unusable."""
     return dict(failure_result(account, 'not attempted: {0}'.format(reason)), not_attempted=True)
 
 
-class KeyCheck(object):
+class KeyCheck:
     """Tells a refusal of the API key from a refusal of one account, for every worker of a batch.
 
     SendGrid does not document what it answers for an unknown or foreign On-Behalf-Of
@@ -118,11 +124,11 @@ class KeyCheck(object):
         # The error that shows the key unusable, once one does.
         self.failure = None
 
-    def update_succeeded(self):
+    def update_succeeded(self) -> None:
         with self._lock:
             self._updates_done += 1
 
-    def judge(self, error):
+    def judge(self, error: SendGridError) -> bool:
         """Record an account's error; True when it shows (or the probe shows) the key unusable."""
         if not isinstance(error, SendGridAPIError) or error.status not in KEY_LEVEL_STATUSES:
             return self.failure is not None
@@ -148,11 +154,19 @@ class KeyCheck(object):
             return self.failure is not None
 
 
-def run_for_each(accounts, operation, workers, key_check=None, stopped_reason='the API key was refused'):
+def message_of(error: SendGridError) -> str:
+    """The default ``describe_error``: the exception's own message."""
+    return error.message
+
+
+def run_for_each(accounts: list, operation: Callable[[str], dict], workers: int, key_check: Optional[KeyCheck] = None,
+                 stopped_reason: str = 'the API key was refused',
+                 describe_error: Callable[[SendGridError], str] = message_of) -> List[dict]:
     """``operation(account)`` for every account, on at most ``workers`` threads.
 
     ``operation`` returns a result dict. A SendGridError (or any other exception)
-    becomes that account's failed result; the others go on, unless ``key_check``
+    becomes that account's failed result, its message worded by ``describe_error``;
+    the others go on, unless ``key_check``
     (a KeyCheck) finds the key itself unusable: then no further request is sent, and
     every account not yet tried gets a result marked ``not_attempted``. Results come
     back in the order of ``accounts``.
@@ -165,7 +179,7 @@ def run_for_each(accounts, operation, workers, key_check=None, stopped_reason='t
         except SendGridError as error:
             if key_check is not None:
                 key_check.judge(error)
-            return failure_result(account, error.message, error.before)
+            return failure_result(account, describe_error(error), error.before, **error.result_fields())
         except Exception as error:  # pylint: disable=broad-exception-caught
             # A bug must not lose the other accounts' results; it is reported with this account.
             return failure_result(account, 'unexpected {0}: {1}'.format(type(error).__name__, error))
@@ -176,7 +190,7 @@ def run_for_each(accounts, operation, workers, key_check=None, stopped_reason='t
         return list(pool.map(guarded, accounts))
 
 
-def summarize(results):
+def summarize(results: List[dict]) -> dict:
     """Counts for a batch: total, changed, unchanged, failed (of them not_attempted)."""
     failed = sum(1 for result in results if result['failed'])
     changed = sum(1 for result in results if result['changed'] and not result['failed'])
@@ -184,13 +198,14 @@ def summarize(results):
             'failed': failed, 'not_attempted': sum(1 for result in results if result.get('not_attempted'))}
 
 
-def name_some(names, limit=NAMED_IN_MESSAGES, noun=''):
+def name_some(names: List[str], limit: int = NAMED_IN_MESSAGES, noun: str = '') -> str:
     """``a, b, c, and 7 more``: the first ``limit`` names of a list (``noun`` follows "more")."""
     shown = ', '.join(names[:limit])
     return shown + (', and {0} more{1}'.format(len(names) - limit, noun) if len(names) > limit else '')
 
 
-def failure_message(results, action='enforce TLS on', key_failure=None):
+def failure_message(results: List[dict], action: str = 'enforce TLS on', key_failure: Optional[SendGridError] = None,
+                    describe_error: Callable[[SendGridError], str] = message_of) -> Optional[str]:
     """One bounded message: the failed accounts (the first few by name) and the first error in full;
     after a key failure, that the key is unusable and how many accounts were not attempted."""
     failed = [result for result in results if result['failed']]
@@ -201,7 +216,7 @@ def failure_message(results, action='enforce TLS on', key_failure=None):
         tried = [result['account'] for result in failed if not result.get('not_attempted')]
         return ('The API key is not usable, so the batch stopped: {0} of {1} accounts were not attempted, and no'
                 ' further request was sent. {2} Accounts that failed: {3}. Every account has its own result in'
-                ' results.'.format(skipped, len(results), key_failure.message, name_some(tried)))
+                ' results.'.format(skipped, len(results), describe_error(key_failure), name_some(tried)))
     names = name_some([result['account'] for result in failed])
     return ('Could not {0} {1} of {2} accounts: {3}. First error: {4} Every account has its own result in'
             ' results.'.format(action, len(failed), len(results), names, failed[0]['msg']))

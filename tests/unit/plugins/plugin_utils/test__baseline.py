@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils.baseline import (
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._baseline import (
     PARENT_ACCOUNT,
     STATUS_ORDER,
     PlanError,
@@ -15,7 +15,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.baseline import (
     build_report,
     ran_in_check_mode,
 )
-from ansible_collections.mailops.sendgrid.plugins.module_utils.batch import MAX_ACCOUNTS
+from ansible_collections.mailops.sendgrid.plugins.module_utils._batch import MAX_ACCOUNTS
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import (
     account_result,
     failed_result,

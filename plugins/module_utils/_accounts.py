@@ -3,6 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+# Note that this module util is **PRIVATE** to the collection. It can have breaking changes at any time.
+# Do not use this from other collections or standalone plugins/modules!
+
 """The accounts a request acts on: how an On-Behalf-Of value is checked and named.
 
 Kept apart from the client so that code that only plans or reports (the role's
@@ -13,8 +16,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import SendGridConfigError
-from ansible_collections.mailops.sendgrid.plugins.module_utils.messages import describe_value, quoted
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import SendGridConfigError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_value, quoted
 
 # SendGrid documents no length limit for a subuser's username; longer names than this are refused
 # before any request (documented with the options that take names).
@@ -35,7 +38,7 @@ def has_control_characters(text):
     return any(unicodedata.category(char) in ('Cc', 'Cf') for char in text)
 
 
-def validate_on_behalf_of(value, field='on_behalf_of'):
+def validate_on_behalf_of(value, field: str = 'on_behalf_of') -> str:
     """Check an On-Behalf-Of value (a subuser username or ``account-id <id>``).
 
     Refuses empty names, names longer than MAX_NAME_LENGTH, surrounding whitespace and
@@ -44,26 +47,24 @@ def validate_on_behalf_of(value, field='on_behalf_of'):
     """
     if not isinstance(value, str):
         raise SendGridConfigError('{0} must be a string (a subuser username or "account-id <id>"); got {1}'.format(
-            field, describe_value(value)), field=field)
+            field, describe_value(value)))
     if not value.strip():
-        raise SendGridConfigError('{0} must not be empty or only whitespace'.format(field), field=field)
+        raise SendGridConfigError('{0} must not be empty or only whitespace'.format(field))
     if len(value) > MAX_NAME_LENGTH:
         raise SendGridConfigError('{0} {1} is longer than the {2} characters a subuser name may have here'.format(
-            field, quoted(value), MAX_NAME_LENGTH), field=field)
+            field, quoted(value), MAX_NAME_LENGTH))
     if has_control_characters(value):
         raise SendGridConfigError(
             '{0} {1} contains control characters (such as CR or LF), which are not allowed in an'
-            ' On-Behalf-Of header'.format(field, quoted(value)), field=field)
+            ' On-Behalf-Of header'.format(field, quoted(value)))
     if value != value.strip():
-        raise SendGridConfigError('{0} {1} has leading or trailing whitespace; remove it'.format(field, quoted(value)),
-                                  field=field)
+        raise SendGridConfigError('{0} {1} has leading or trailing whitespace; remove it'.format(field, quoted(value)))
     if value == 'account-id' or (value.startswith('account-id ') and not value[len('account-id '):].strip()):
-        raise SendGridConfigError('{0} {1}: write a customer account as "account-id <id>"'.format(field, quoted(value)),
-                                  field=field)
+        raise SendGridConfigError('{0} {1}: write a customer account as "account-id <id>"'.format(field, quoted(value)))
     try:
         value.encode('latin-1')
     except UnicodeEncodeError:
         raise SendGridConfigError(
             '{0} {1} contains characters that cannot be sent in an HTTP header (only Latin-1 is allowed)'.format(
-                field, quoted(value)), field=field)
+                field, quoted(value)))
     return value

@@ -3,8 +3,12 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+# Note that this module util is **PRIVATE** to the collection. It can have breaking changes at any time.
+# Do not use this from other collections or standalone plugins/modules!
+
 """What every module of the collection shares: the common options, the client built
-from them, and how the client's exceptions become a failed task.
+from them, and how the client's exceptions become a failed task, with advice in
+terms of the modules' options.
 
 The options are documented once, in ``plugins/doc_fragments/sendgrid.py``.
 """
@@ -13,16 +17,33 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils.accounts import validate_on_behalf_of
-from ansible_collections.mailops.sendgrid.plugins.module_utils.api import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    SendGridClient,
-)
-from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
-    SendGridAPIError,
+from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import validate_on_behalf_of
+from ansible_collections.mailops.sendgrid.plugins.module_utils._client import SendGridClient
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import (
+    CAUSE_ENDPOINT,
+    CAUSE_KEY,
+    CAUSE_NO_KEY,
+    CAUSE_RATE_LIMIT,
+    CAUSE_SERVER,
+    CAUSE_TIMEOUT,
+    CAUSE_UNREACHABLE,
     SendGridConfigError,
+    SendGridError,
 )
+from ansible_collections.mailops.sendgrid.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+
+# What to do about an error (by its cause), in the modules' option names; {0} is module.params.
+OPTION_ADVICE = {
+    CAUSE_NO_KEY: ('Set the api_key option (for example through module_defaults for group/mailops.sendgrid.sendgrid)'
+                   ' or the SENDGRID_API_KEY environment variable.'),
+    CAUSE_KEY: 'Check the api_key option (or SENDGRID_API_KEY); an EU key needs region: eu.',
+    CAUSE_ENDPOINT: 'Check api_url and region; EU subusers need region: eu.',
+    CAUSE_SERVER: ('To retry for longer, raise max_retries (now {0[max_retries]}) or max_total_wait'
+                   ' (now {0[max_total_wait]:g} s).'),
+    CAUSE_RATE_LIMIT: 'To wait for longer, raise max_total_wait (now {0[max_total_wait]:g} s), or use fewer workers.',
+    CAUSE_TIMEOUT: 'If SendGrid is slow, raise timeout (now {0[timeout]:g} s).',
+    CAUSE_UNREACHABLE: 'Check api_url and region; with a self-signed test endpoint, validate_certs.',
+}
 
 
 def _holds_nul(value):
@@ -49,7 +70,7 @@ class SendGridModule(AnsibleModule):
         super()._log_invocation()
 
 
-def sendgrid_argument_spec(**module_options):
+def sendgrid_argument_spec(**module_options) -> dict:
     """The common options of every module, plus the module's own."""
     spec = dict(
         api_key=dict(type='str', no_log=True, fallback=(env_fallback, ['SENDGRID_API_KEY'])),
@@ -66,14 +87,28 @@ def sendgrid_argument_spec(**module_options):
     return spec
 
 
-def fail_on_error(module, error, **result):
-    """End the task with the message of a client exception (it never holds the key)."""
-    if isinstance(error, SendGridAPIError) and error.status is not None:
-        result.setdefault('status', error.status)
-    module.fail_json(msg=error.message, **result)
+def option_advice(error: SendGridError, params: dict) -> str:
+    """What the user can do about ``error`` with the modules' options ('' when nothing)."""
+    advice = OPTION_ADVICE.get(error.cause)
+    return advice.format(params) if advice else ''
 
 
-def checked_on_behalf_of(module):
+def explain(error: SendGridError, params: dict) -> str:
+    """A client exception's message (it never holds the key), with advice in option names."""
+    advice = option_advice(error, params)
+    if not advice:
+        return error.message
+    return '{0}{1} {2}'.format(error.message, '' if error.message.endswith('.') else '.', advice)
+
+
+def fail_on_error(module: AnsibleModule, error: SendGridError, **result):
+    """End the task with a client exception's message, advice, and facts (status, SendGrid's messages...)."""
+    for name, value in error.result_fields().items():
+        result.setdefault(name, value)
+    module.fail_json(msg=explain(error, module.params), **result)
+
+
+def checked_on_behalf_of(module: AnsibleModule):
     """The on_behalf_of option, refused before any request if it is malformed."""
     value = module.params['on_behalf_of']
     if value is None:
@@ -84,7 +119,7 @@ def checked_on_behalf_of(module):
         fail_on_error(module, error)
 
 
-def create_client(module, pool_size=1):
+def create_client(module: AnsibleModule, pool_size: int = 1) -> SendGridClient:
     """Build the one client of this module run from the common options.
 
     Fails the task, before any request, when requests is missing or an option is

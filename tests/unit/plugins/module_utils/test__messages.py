@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils.messages import (
+from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import (
     MAX_EXCERPT,
     describe_type,
     describe_value,

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils.accounts import (
+from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import (
     MAX_NAME_LENGTH,
     describe_account,
     validate_on_behalf_of,
 )
-from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import SendGridConfigError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import SendGridConfigError
 
 
 @pytest.mark.parametrize('on_behalf_of, shown', [
@@ -35,7 +35,6 @@ def test_validate_on_behalf_of_refuses_empty(value):
     with pytest.raises(SendGridConfigError) as excinfo:
         validate_on_behalf_of(value)
     assert excinfo.value.message == 'on_behalf_of must not be empty or only whitespace'
-    assert excinfo.value.field == 'on_behalf_of'
 
 
 @pytest.mark.parametrize('value', [
@@ -74,14 +73,12 @@ def test_validate_on_behalf_of_refuses_non_strings(value):
     with pytest.raises(SendGridConfigError) as excinfo:
         validate_on_behalf_of(value, field='accounts[2].on_behalf_of')
     assert excinfo.value.message.startswith('accounts[2].on_behalf_of must be a string')
-    assert excinfo.value.field == 'accounts[2].on_behalf_of'
 
 
 def test_validate_on_behalf_of_names_the_given_field():
     with pytest.raises(SendGridConfigError) as excinfo:
         validate_on_behalf_of('a\nb', field='accounts[0].on_behalf_of')
     assert excinfo.value.message.startswith("accounts[0].on_behalf_of 'a\\nb' contains control characters")
-    assert excinfo.value.field == 'accounts[0].on_behalf_of'
 
 
 def test_validate_on_behalf_of_account_id_prefix_without_space_is_a_subuser_name():
@@ -92,7 +89,6 @@ def test_validate_on_behalf_of_refuses_characters_a_header_cannot_carry():
     with pytest.raises(SendGridConfigError) as excinfo:
         validate_on_behalf_of('m\u00fcller-\u20ac')
     assert 'cannot be sent in an HTTP header' in excinfo.value.message
-    assert excinfo.value.field == 'on_behalf_of'
 
 
 @pytest.mark.parametrize('value', ['alice\x85X-Injected: yes', 'alice\u200bbob', 'alice\x9bbob', 'alice\x1bbob'])

@@ -3,6 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+# Note that this plugin util is **PRIVATE** to the collection. It can have breaking changes at any time.
+# Do not use this from other collections or standalone plugins/modules!
+
 """The fleet logic of the ``enforced_tls_baseline`` role, as pure functions.
 
 :func:`build_plan` turns the role's inputs (a policy, listed subusers with their
@@ -18,9 +21,9 @@ from __future__ import annotations
 
 from ansible.module_utils.common.validation import check_type_int
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils.accounts import validate_on_behalf_of
-from ansible_collections.mailops.sendgrid.plugins.module_utils.batch import MAX_ACCOUNTS, MAX_WORKERS
-from ansible_collections.mailops.sendgrid.plugins.module_utils.enforced_tls import (
+from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import validate_on_behalf_of
+from ansible_collections.mailops.sendgrid.plugins.module_utils._batch import MAX_ACCOUNTS, MAX_WORKERS
+from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls import (
     ENFORCEMENT_MODES,
     MINIMUM,
     SETTING_FIELDS,
@@ -30,8 +33,8 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils.enforced_tls impo
     describe_change,
     parse_desired_settings,
 )
-from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import SendGridConfigError
-from ansible_collections.mailops.sendgrid.plugins.module_utils.messages import describe_type, describe_value
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import SendGridConfigError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_type, describe_value
 
 PARENT_ACCOUNT = '(parent account)'
 ENTRY_KEYS = frozenset(SETTING_FIELDS + ('name', 'exempt', 'reason', 'region'))
@@ -255,30 +258,29 @@ def _group_entries(group_result):
         return []
     if not isinstance(results, list):
         # The call failed before it could try any account: every account of it failed.
-        message = group_result.get('msg') or 'the task failed without a message'
-        return [_entry(name, region, policy, failed=True, reason=message) for name in group.get('accounts', [])]
-    return [_entry(result['account'], region, policy, result=result) for result in results]
+        failure = _failure(group_result)
+        return [_entry(name, region, policy, failure) for name in group.get('accounts', [])]
+    return [_entry(result['account'], region, policy, result) for result in results]
 
 
-def _entry(account, region, policy, result=None, failed=False, reason=None):
-    entry = {'account': account, 'region': region, 'policy': policy, 'status': 'failed' if failed else None,
-             'before': None, 'after': None, 'differences': [], 'stricter': [], 'reason': reason}
-    if result is not None:
-        entry.update(before=result.get('before'), after=result.get('after'),
-                     differences=result.get('differences') or [], stricter=result.get('stricter') or [])
-        if result.get('failed'):
-            entry.update(status='failed', reason=result.get('msg'))
-    return entry
+def _failure(task_result):
+    """A failed call's result as an account's: failed, with the call's message."""
+    return {'failed': True, 'msg': task_result.get('msg') or 'the task failed without a message'}
+
+
+def _entry(account, region, policy, result):
+    """An account's report entry from its result; its status is settled later unless it failed."""
+    failed = bool(result.get('failed'))
+    return {'account': account, 'region': region, 'policy': policy, 'status': 'failed' if failed else None,
+            'before': result.get('before'), 'after': result.get('after'),
+            'differences': result.get('differences') or [], 'stricter': result.get('stricter') or [],
+            'reason': result.get('msg') if failed else None}
 
 
 def _parent_entry(parent_result, policy):
     if parent_result.get('failed') or 'enforced_tls' not in parent_result:
-        return _entry(PARENT_ACCOUNT, None, policy, failed=True,
-                      reason=parent_result.get('msg') or 'the task failed without a message')
-    return _entry(PARENT_ACCOUNT, None, policy, result={
-        'failed': False, 'changed': parent_result.get('changed'), 'before': parent_result.get('before'),
-        'after': parent_result.get('enforced_tls'), 'differences': parent_result.get('differences'),
-        'stricter': parent_result.get('stricter'), 'msg': parent_result.get('msg')})
+        return _entry(PARENT_ACCOUNT, None, policy, _failure(parent_result))
+    return _entry(PARENT_ACCOUNT, None, policy, dict(parent_result, after=parent_result['enforced_tls']))
 
 
 def _settle(entry, check_mode):
@@ -333,8 +335,8 @@ def build_report(plan, parent_result=None, group_results=None, check_mode=False,
         if entry['status'] is None:
             _settle(entry, check_mode)
     for exempt in plan.get('exempt', []):
-        entry = _entry(exempt['account'], exempt.get('region'), None, reason=exempt['reason'])
-        entry['status'] = 'exempt'
+        entry = _entry(exempt['account'], exempt.get('region'), None, {})
+        entry.update(status='exempt', reason=exempt['reason'])
         entries.append(entry)
     entries.sort(key=lambda entry: STATUS_ORDER.index(entry['status']))
     summary = {'total': len(entries)}

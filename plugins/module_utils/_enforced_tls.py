@@ -3,6 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+# Note that this module util is **PRIVATE** to the collection. It can have breaking changes at any time.
+# Do not use this from other collections or standalone plugins/modules!
+
 """The Enforced TLS setting as data: parse, normalise, compare, merge, verify.
 
 Everything here is a pure function of its arguments (no I/O, no Ansible), so the
@@ -15,13 +18,13 @@ from __future__ import annotations
 import json
 from decimal import Decimal, InvalidOperation
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils.accounts import describe_account
-from ansible_collections.mailops.sendgrid.plugins.module_utils.errors import (
+from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import describe_account
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import (
     SendGridAPIError,
     SendGridError,
     SendGridUpdateNotConfirmed,
 )
-from ansible_collections.mailops.sendgrid.plugins.module_utils.messages import describe_type, describe_value
+from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_type, describe_value
 
 BOOLEAN_FIELDS = ('require_tls', 'require_valid_cert')
 SETTING_FIELDS = BOOLEAN_FIELDS + ('version',)
@@ -61,7 +64,7 @@ def canonical_version(value):
     return text
 
 
-def parse_version(value, field='version'):
+def parse_version(value, field: str = 'version') -> float:
     """Parse a TLS version asked for by the user into a number (1.1, 1.2 or 1.3)."""
     text = canonical_version(value)
     if text not in ALLOWED_VERSIONS:
@@ -259,7 +262,7 @@ def reconcile(client, desired, on_behalf_of=None, check_mode=False, enforcement=
             raise
         disagreeing = unconfirmed_fields(after, reported)
         if disagreeing:
-            raise SendGridUpdateNotConfirmed(
+            unconfirmed = SendGridUpdateNotConfirmed(
                 'SendGrid accepted the update of {account} but reports {reported} where {sent} was sent;'
                 ' the update is not confirmed, so it is not reported as a change. Read the setting again'
                 ' (sendgrid_enforced_tls_info) and check in the SendGrid console whether the account'
@@ -268,7 +271,9 @@ def reconcile(client, desired, on_behalf_of=None, check_mode=False, enforcement=
                     reported=format_fields(reported, disagreeing),
                     sent=format_fields(after, disagreeing),
                 ),
-                account=on_behalf_of, sent=after, reported=reported, before=before)
+                account=on_behalf_of)
+            unconfirmed.before = before
+            raise unconfirmed
         after = reported
     return {'changed': bool(differences), 'before': before, 'after': after, 'differences': differences,
             'stricter': stricter_fields(after, desired)}
