@@ -15,6 +15,7 @@ filters, on the controller) does not load the HTTP library.
 from __future__ import annotations
 
 import unicodedata
+from typing import Optional
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import SendGridConfigError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_value, quoted
@@ -24,7 +25,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import 
 MAX_NAME_LENGTH = 256
 
 
-def describe_account(on_behalf_of):
+def describe_account(on_behalf_of: Optional[str]) -> str:
     """Name the account a request acts on, the way messages and diff headers show it."""
     if on_behalf_of is None:
         return 'the parent account'
@@ -33,7 +34,7 @@ def describe_account(on_behalf_of):
     return "subuser '{0}'".format(on_behalf_of)
 
 
-def has_control_characters(text):
+def has_control_characters(text: str) -> bool:
     """Control and format characters: C0, DEL, C1 (such as NEL, U+0085), zero-width and the like."""
     return any(unicodedata.category(char) in ('Cc', 'Cf') for char in text)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, InvalidOperation
+from typing import List, Mapping, Optional
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import describe_account
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import (
@@ -46,7 +47,7 @@ class InvalidSettingsResponse(ValueError):
     """SendGrid answered with a body that is not an Enforced TLS settings object."""
 
 
-def canonical_version(value):
+def canonical_version(value) -> Optional[str]:
     """Return the canonical text of a TLS version number, or None if it is not one.
 
     ``1.1``, ``"1.1"``, ``"1.10"`` and ``1.10`` all give ``"1.1"``. Booleans, which
@@ -73,7 +74,7 @@ def parse_version(value, field: str = 'version') -> float:
     return float(text)
 
 
-def parse_desired_settings(params, field_prefix=''):
+def parse_desired_settings(params: Mapping, field_prefix: str = '') -> dict:
     """Extract the settings the user asked for, leaving out those not given.
 
     ``params`` maps option names to values (None meaning "not given"). Raises
@@ -96,7 +97,7 @@ def parse_desired_settings(params, field_prefix=''):
     return desired
 
 
-def normalize_settings(body):
+def normalize_settings(body) -> dict:
     """Turn a settings object from the API into ``{require_tls, require_valid_cert, version}``.
 
     A missing ``version`` is the documented default, 1.1. Anything else that is
@@ -125,20 +126,20 @@ def normalize_settings(body):
     return settings
 
 
-def same_value(field, left, right):
+def same_value(field: str, left, right) -> bool:
     """Compare one setting; versions compare by their canonical value."""
     if field == 'version':
         return canonical_version(left) == canonical_version(right)
     return left == right
 
 
-def differing_fields(current, desired):
+def differing_fields(current: dict, desired: dict) -> List[str]:
     """The fields of ``desired`` whose value differs from ``current``, in a fixed order."""
     return [field for field in SETTING_FIELDS
             if field in desired and not same_value(field, current.get(field), desired[field])]
 
 
-def strictness(field, value):
+def strictness(field: str, value):
     """A value's rank in the order "stricter is higher": ``true`` above ``false``, a higher
     version above a lower one. Values must be valid (normalised or parsed) settings."""
     if field == 'version':
@@ -146,19 +147,19 @@ def strictness(field, value):
     return int(bool(value))
 
 
-def weaker_fields(current, desired):
+def weaker_fields(current: dict, desired: dict) -> List[str]:
     """The fields of ``desired`` that ``current`` sets less strictly than asked."""
     return [field for field in differing_fields(current, desired)
             if strictness(field, current.get(field)) < strictness(field, desired[field])]
 
 
-def stricter_fields(current, desired):
+def stricter_fields(current: dict, desired: dict) -> List[str]:
     """The fields of ``desired`` that ``current`` sets more strictly than asked."""
     return [field for field in differing_fields(current, desired)
             if strictness(field, current.get(field)) > strictness(field, desired[field])]
 
 
-def fields_to_change(current, desired, enforcement=EXACT):
+def fields_to_change(current: dict, desired: dict, enforcement: str = EXACT) -> List[str]:
     """The fields an update must set: every differing one (``exact``), or only those weaker
     than asked (``minimum``: an account stricter than asked is never loosened)."""
     if enforcement == MINIMUM:
@@ -166,20 +167,20 @@ def fields_to_change(current, desired, enforcement=EXACT):
     return differing_fields(current, desired)
 
 
-def describe_change(before, after, fields):
+def describe_change(before: dict, after: dict, fields: List[str]) -> str:
     """``version 1.1 -> 1.2``: what an update did (or would do) to each of ``fields``."""
     return ', '.join('{0} {1} -> {2}'.format(field, show_setting(field, before[field]), show_setting(field, after[field]))
                      for field in fields)
 
 
-def show_setting(field, value):
+def show_setting(field: str, value) -> str:
     """One setting's value as a user writes it in YAML: ``true``, ``1.2``."""
     if field == 'version':
         return canonical_version(value) or json.dumps(value)
     return json.dumps(value)
 
 
-def compare_fields(current, desired, fields):
+def compare_fields(current: dict, desired: dict, fields: List[str]) -> str:
     """``version 1.1 < 1.2, require_tls false < true``: how ``current`` stands against
     ``desired`` on ``fields`` (``<`` weaker than asked, ``>`` stricter)."""
     parts = []
@@ -190,7 +191,7 @@ def compare_fields(current, desired, fields):
     return ', '.join(parts)
 
 
-def merge_settings(current, desired):
+def merge_settings(current: dict, desired: dict) -> dict:
     """The full settings object: current values overlaid with the desired ones.
 
     Used as the PATCH body, so that no field is reset by being left out.
@@ -200,13 +201,13 @@ def merge_settings(current, desired):
     return merged
 
 
-def unconfirmed_fields(sent, reported):
+def unconfirmed_fields(sent: dict, reported: dict) -> List[str]:
     """The fields whose value in SendGrid's answer differs from what was sent."""
     return [field for field in SETTING_FIELDS
             if field in sent and not same_value(field, sent[field], reported.get(field))]
 
 
-def describe_differences(differences, check_mode=False, stricter=()):
+def describe_differences(differences: List[str], check_mode: bool = False, stricter=()) -> str:
     """A short account-level message: what changed (or would), or that nothing needed to,
     and which settings were kept because they are stricter than asked."""
     if differences:
@@ -217,12 +218,12 @@ def describe_differences(differences, check_mode=False, stricter=()):
     return 'already as asked'
 
 
-def format_fields(settings, fields):
+def format_fields(settings: dict, fields: List[str]) -> str:
     """``require_tls=true, version=1.2``: settings as a user wrote them in YAML."""
     return ', '.join('{0}={1}'.format(field, json.dumps(settings.get(field))) for field in fields)
 
 
-def update_surely_refused(error):
+def update_surely_refused(error: SendGridError) -> bool:
     """Whether a failed PATCH certainly changed nothing: SendGrid refused it with a 4xx,
     and no earlier attempt of it ended in a way that SendGrid may have acted on.
 
@@ -233,7 +234,8 @@ def update_surely_refused(error):
             and not error.outcome_unknown)
 
 
-def reconcile(client, desired, on_behalf_of=None, check_mode=False, enforcement=EXACT):
+def reconcile(client, desired: dict, on_behalf_of: Optional[str] = None, check_mode: bool = False,
+              enforcement: str = EXACT) -> dict:
     """Bring one account's Enforced TLS setting to ``desired``; PATCH only on difference.
 
     With ``enforcement`` ``exact`` every setting of ``desired`` is set as given; with

@@ -28,14 +28,14 @@ _YAML_TYPES = ((bool, 'boolean'), (int, 'integer'), (float, 'float'), (str, 'str
                (Mapping, 'dict'), (list, 'list'), (tuple, 'list'), (set, 'list'))
 
 
-def excerpt(text, limit=MAX_EXCERPT):
+def excerpt(text: str, limit: int = MAX_EXCERPT) -> str:
     """``text`` cut to ``limit`` characters, saying how long it was when it was cut."""
     if len(text) <= limit:
         return text
     return '{0}... ({1} characters)'.format(text[:limit], len(text))
 
 
-def quoted(value):
+def quoted(value) -> str:
     """A user value as a message shows it: its repr, URLs without user information, long text cut
     to an excerpt (masked first, so that no cut can leave half a password showing)."""
     if isinstance(value, str):
@@ -46,7 +46,7 @@ def quoted(value):
     return excerpt(mask_userinfo(repr(value)))
 
 
-def describe_type(value):
+def describe_type(value) -> str:
     """The YAML name of a value's type (string, integer, list...), also for Ansible's own subclasses."""
     if value is None:
         return 'null'
@@ -56,7 +56,7 @@ def describe_type(value):
     return type(value).__name__
 
 
-def describe_value(value):
+def describe_value(value) -> str:
     """Show a value the way it is written in YAML, with its type, for error messages.
 
     Checks are by isinstance: values that come through Ansible's templating are
@@ -73,6 +73,6 @@ def describe_value(value):
     return '{0} ({1})'.format(excerpt(repr(value)), describe_type(value))
 
 
-def mask_userinfo(text):
+def mask_userinfo(text: str) -> str:
     """Hide the user information (``user:password@``) of every URL in ``text``."""
     return _USERINFO.sub(lambda match: match.group('scheme') + '***@', text)
