@@ -378,3 +378,13 @@ def test_a_redirect_without_location():
     with pytest.raises(SendGridAPIError) as excinfo:
         client.get_enforced_tls()
     assert 'a redirect without a Location host' in excinfo.value.message
+
+
+@pytest.mark.parametrize('status, cause', [(401, CAUSE_KEY), (404, CAUSE_ENDPOINT), (301, CAUSE_ENDPOINT),
+                                           (403, None), (400, None), (409, None)])
+def test_an_error_says_what_to_look_at(make_client, status, cause):
+    client, dummy = make_client([FakeResponse(status, {'errors': [{'message': 'no'}]})])
+    with pytest.raises(SendGridAPIError) as excinfo:
+        client.get_enforced_tls('x')
+    assert excinfo.value.cause == cause
+    assert excinfo.value.result_fields()['status'] == status

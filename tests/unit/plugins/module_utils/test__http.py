@@ -23,7 +23,6 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import (
     CAUSE_UNREACHABLE,
     SendGridAPIError,
     SendGridConfigError,
-    SendGridError,
     SendGridRetriesExhausted,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._http import (
