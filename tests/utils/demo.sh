@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 # make demo: the collection against the SendGrid emulator, no SendGrid account needed.
 #
 # Builds and installs the collection into .ansible/collections and starts the emulator. Then:

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Packaging checks: what Galaxy, AWX and docs builders will meet.
 #
-#  1. ansible-galaxy collection build, and the tarball holds no development leftovers;
+#  1. ansible-galaxy collection build, and the tarball holds no development leftovers, and holds
+#     the licence text (COPYING, LICENSES/GPL-3.0-or-later.txt) and REUSE.toml;
 #  2. galaxy-importer imports the tarball the way Galaxy does (without ansible-test: no
 #     container engine here), with no error and no warning;
 #  3. antsibull-docs lint-collection-docs --plugin-docs on the installed collection;
