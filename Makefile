@@ -1,6 +1,10 @@
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
 # mailops.sendgrid: one command per job.
 #   make demo   the emulator, an audit that shows drift, the fix, a clean second audit
-#   make test   every quality gate: sanity, units, integration, ansible-lint, changelog lint
+#   make test   every quality gate: sanity, units, integration, ansible-lint, changelog lint, reuse lint
 # Both set up everything they need in .venv on a fresh machine.
 
 SHELL := /bin/bash
@@ -24,12 +28,12 @@ OLD_BIN := $(CURDIR)/$(OLD_VENV)/bin
 OLD_STAMP := $(OLD_VENV)/.installed
 OLD_ENV := PATH=$(OLD_BIN):$(CURDIR)/$(VENV)/pythons:$(PATH) ANSIBLE_TEST=$(OLD_BIN)/ansible-test PYTHON=$(OLD_BIN)/python
 
-.PHONY: help venv test sanity units integration lint changelog-lint packaging bench-smoke bench demo emulator clean \
+.PHONY: help venv test sanity units integration lint changelog-lint reuse-lint packaging bench-smoke bench demo emulator clean \
 	matrix-2.17 sanity-2.17 units-2.17 integration-2.17
 
 help:
 	@echo "make demo    run the example against the emulator (audit, enforce, audit)"
-	@echo "make test    run every test: sanity, units, integration, ansible-lint, changelog lint"
+	@echo "make test    run every test: sanity, units, integration, ansible-lint, changelog lint, reuse lint"
 	@echo "make bench   run the benchmark and write docs/performance.md"
 	@echo "make emulator  start the SendGrid emulator on 127.0.0.1:3030 (Ctrl-C stops it)"
 
@@ -51,7 +55,7 @@ $(OLD_STAMP): tests/requirements-2.17.txt $(STAMP)
 	touch $@
 
 test: $(STAMP)
-	$(MAKE) --no-print-directory sanity units integration lint changelog-lint packaging bench-smoke matrix-2.17
+	$(MAKE) --no-print-directory sanity units integration lint changelog-lint reuse-lint packaging bench-smoke matrix-2.17
 	@echo "make test: all quality gates passed"
 
 sanity: $(STAMP)
@@ -80,6 +84,10 @@ lint: $(STAMP)
 
 changelog-lint: $(STAMP)
 	$(BIN)/antsibull-changelog lint
+
+# Every file has a copyright and a licence (its SPDX header or REUSE.toml), and the licence text ships.
+reuse-lint: $(STAMP)
+	$(BIN)/reuse lint
 
 # Build the tarball; galaxy-importer, antsibull-docs and ansible-builder on what ships.
 packaging: $(STAMP)

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 # make demo: the collection against the SendGrid emulator, no SendGrid account needed.
 #
 # Builds and installs the collection into .ansible/collections and starts the emulator. Then:
-#  - the module: playbooks/enforced_tls.yml three times on the parent and three subusers: an audit
+#  - the module: playbooks/enforced_tls.yml three times on the parent and three subusers (one batch
+#    task with the module's subusers option): an audit
 #    (--check --diff) that shows the drift, the enforcement, a second audit that shows no change;
 #  - the fleet: the role through playbooks/audit.yml and enforce.yml on every subuser of a parent
 #    with 40 more: the audit report, the enforcement, a clean second audit.

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Make every installed Python 3.9+ reachable as pythonX.Y in the directory given.
 #
 # ansible-test runs its per-Python sanity tests (compile, import) with each pythonX.Y on PATH.

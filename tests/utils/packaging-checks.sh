@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Packaging checks: what Galaxy, AWX and docs builders will meet.
 #
-#  1. ansible-galaxy collection build, and the tarball holds no development leftovers;
+#  1. ansible-galaxy collection build, and the tarball holds no development leftovers, and holds
+#     the licence text (COPYING, LICENSES/GPL-3.0-or-later.txt) and REUSE.toml;
 #  2. galaxy-importer imports the tarball the way Galaxy does (without ansible-test: no
 #     container engine here), with no error and no warning;
 #  3. antsibull-docs lint-collection-docs --plugin-docs on the installed collection;
@@ -25,11 +29,18 @@ echo "== no development leftovers in the tarball"
 tar -tzf "$tarball" >"$work_dir/contents.txt"
 leftovers=$(grep -E '(^|/)(\.venv|\.ansible|\.git|\.ci|\.cache|\.pytest_cache|__pycache__|build)(/|$)|^tests/output(/|$)|\.pyc$|\.tar\.gz$' "$work_dir/contents.txt" || true)
 [ -z "$leftovers" ] || fail "the tarball holds development files: $leftovers"
-for expected in MANIFEST.json README.md meta/runtime.yml meta/execution-environment.yml requirements.txt \
+for expected in MANIFEST.json README.md COPYING LICENSES/GPL-3.0-or-later.txt REUSE.toml \
+        meta/runtime.yml meta/execution-environment.yml requirements.txt \
         plugins/modules/sendgrid_enforced_tls.py roles/enforced_tls_baseline/tasks/main.yml \
         changelogs/changelog.yaml; do
     grep -qx -- "$expected" "$work_dir/contents.txt" || fail "$expected is missing from the tarball"
 done
+# galaxy.yml says GPL-3.0-or-later: the licence text itself must ship, whole.
+for licence in COPYING LICENSES/GPL-3.0-or-later.txt; do
+    tar -xzOf "$tarball" "$licence" | cmp -s - "$repo_root/COPYING" || fail "$licence in the tarball is not the text of COPYING"
+done
+grep -q 'GNU GENERAL PUBLIC LICENSE' "$repo_root/COPYING" && grep -q 'Version 3, 29 June 2007' "$repo_root/COPYING" \
+    || fail "COPYING is not the GNU GPL version 3"
 
 echo "== galaxy-importer"
 printf '[galaxy-importer]\nRUN_ANSIBLE_TEST = False\nCHECK_REQUIRED_TAGS = False\n' >"$work_dir/galaxy-importer.cfg"
