@@ -315,8 +315,8 @@ def ran_in_check_mode(results, default=False):
 def build_report(plan, parent_result=None, group_results=None, check_mode=False, generated_at=None):
     """One entry per account with its status, before, after and reason, plus counts.
 
-    ``parent_result``: the registered result of the parent account's call (None
-    when the parent is left out). ``group_results``: the registered results of
+    ``parent_result``: the registered result of the parent account's call (a
+    skipped result, or None, when the parent is left out). ``group_results``: the registered results of
     the batch calls, one per group of the plan (each with its ``item``).
     ``check_mode``: used when no call reports whether it ran in check mode.
     Statuses: compliant, changed, drift (in check mode), exempt, failed. An account
