@@ -39,8 +39,9 @@ done
 for licence in COPYING LICENSES/GPL-3.0-or-later.txt; do
     tar -xzOf "$tarball" "$licence" | cmp -s - "$repo_root/COPYING" || fail "$licence in the tarball is not the text of COPYING"
 done
-grep -q 'GNU GENERAL PUBLIC LICENSE' "$repo_root/COPYING" && grep -q 'Version 3, 29 June 2007' "$repo_root/COPYING" \
-    || fail "COPYING is not the GNU GPL version 3"
+if ! grep -q 'GNU GENERAL PUBLIC LICENSE' "$repo_root/COPYING" || ! grep -q 'Version 3, 29 June 2007' "$repo_root/COPYING"; then
+    fail "COPYING is not the GNU GPL version 3"
+fi
 
 echo "== galaxy-importer"
 printf '[galaxy-importer]\nRUN_ANSIBLE_TEST = False\nCHECK_REQUIRED_TAGS = False\n' >"$work_dir/galaxy-importer.cfg"
