@@ -11,9 +11,12 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
-# The toolchain runs on Python 3.13 (ansible-core 2.21). Every other installed Python 3.9+
-# is linked into .venv/pythons, so ansible-test also checks the modules on those.
-PYTHON ?= $(shell ls -d $(HOME)/.pyenv/versions/3.13*/bin/python3.13 /usr/bin/python3.13 /usr/local/bin/python3.13 2>/dev/null | tail -n 1)
+# The toolchain runs on Python 3.13 (ansible-core 2.21), found wherever it is installed (PATH,
+# pyenv, uv, system directories: tests/utils/find-python.sh), or named with make PYTHON=....
+# Every other installed Python 3.9+ is linked into .venv/pythons, so ansible-test also checks the
+# modules on those.
+FIND_PYTHON := tests/utils/find-python.sh
+PYTHON ?= $(shell $(FIND_PYTHON) --quiet 3.13)
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(BIN):$(CURDIR)/$(VENV)/pythons:$(PATH)
@@ -22,7 +25,7 @@ ANSIBLE_TEST_SH := tests/utils/ansible-test.sh
 STAMP := $(VENV)/.installed
 
 # The version matrix's second column: the oldest ansible-core requires_ansible claims, on Python 3.11.
-PYTHON_OLD ?= $(shell ls -d $(HOME)/.pyenv/versions/3.11*/bin/python3.11 /usr/bin/python3.11 /usr/local/bin/python3.11 2>/dev/null | tail -n 1)
+PYTHON_OLD ?= $(shell $(FIND_PYTHON) --quiet 3.11)
 OLD_VENV := $(VENV)/ansible-2.17
 OLD_BIN := $(CURDIR)/$(OLD_VENV)/bin
 OLD_STAMP := $(OLD_VENV)/.installed
@@ -38,7 +41,7 @@ help:
 	@echo "make emulator  start the SendGrid emulator on 127.0.0.1:3030 (Ctrl-C stops it)"
 
 $(STAMP): tests/requirements.txt
-	@test -n "$(PYTHON)" || { echo "Python 3.13 is needed (python3.13 on PATH or pyenv)"; exit 1; }
+	@test -n "$(PYTHON)" || { $(FIND_PYTHON) 3.13 >/dev/null; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --disable-pip-version-check -q --upgrade pip
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r tests/requirements.txt
@@ -48,7 +51,7 @@ $(STAMP): tests/requirements.txt
 venv: $(STAMP)
 
 $(OLD_STAMP): tests/requirements-2.17.txt $(STAMP)
-	@test -n "$(PYTHON_OLD)" || { echo "Python 3.11 is needed for the ansible-core 2.17 column of the matrix"; exit 1; }
+	@test -n "$(PYTHON_OLD)" || { echo "The ansible-core 2.17 column of the matrix runs on Python 3.11."; $(FIND_PYTHON) 3.11 >/dev/null; exit 1; }
 	$(PYTHON_OLD) -m venv $(OLD_VENV)
 	$(OLD_BIN)/python -m pip install --disable-pip-version-check -q --upgrade pip
 	$(OLD_BIN)/python -m pip install --disable-pip-version-check -q -r tests/requirements-2.17.txt

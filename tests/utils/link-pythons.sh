@@ -6,18 +6,13 @@
 #
 # ansible-test runs its per-Python sanity tests (compile, import) with each pythonX.Y on PATH.
 # pyenv's shims only resolve the pyenv "global" version and ansible-test does not pass
-# PYENV_VERSION through, so this writes small wrappers that exec the real interpreters.
+# PYENV_VERSION through, so this writes small wrappers that exec the real interpreters, wherever
+# find-python.sh finds them.
 set -euo pipefail
 target_dir=$1
 mkdir -p "$target_dir"
 for version in 3.9 3.10 3.11 3.12 3.13 3.14; do
-    interpreter=
-    for candidate in "$HOME"/.pyenv/versions/"$version".*/bin/python"$version" /usr/bin/python"$version" /usr/local/bin/python"$version"; do
-        if [ -x "$candidate" ]; then
-            interpreter=$candidate
-        fi
-    done
-    [ -n "$interpreter" ] || continue
+    interpreter=$("$(dirname "${BASH_SOURCE[0]}")/find-python.sh" --quiet "$version") || continue
     printf '#!/bin/sh\nexec %s "$@"\n' "$interpreter" >"$target_dir/python$version"
     chmod +x "$target_dir/python$version"
 done
