@@ -15,7 +15,8 @@ description:
   - Turns a baseline policy, listed subusers (with overrides and exemptions), discovered subusers and exclusions
     into one group of accounts per distinct effective policy and region, so that each group is one batch call of
     M(mailops.sendgrid.sendgrid_enforced_tls).
-  - Used by the role C(mailops.sendgrid.enforced_tls_baseline); its README describes the inputs.
+  - Internal to the role C(mailops.sendgrid.enforced_tls_baseline), whose README describes the inputs; not a public
+    interface, it may change in any release. Use the role.
   - Fails with a message naming the input and what is allowed when an input is not valid.
   - Warns when O(all_subusers) is V(false) and the plan holds no subuser (often a misspelt input name, which Ansible
     ignores). Then only the parent account is covered.

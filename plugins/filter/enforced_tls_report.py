@@ -15,7 +15,8 @@ description:
   - Turns a plan made by P(mailops.sendgrid.enforced_tls_plan#filter) and the registered results of the calls of
     M(mailops.sendgrid.sendgrid_enforced_tls) into a report, with one entry per account and counts.
   - Statuses are V(compliant), V(changed), V(drift) (would change, in check mode), V(exempt) and V(failed).
-  - Used by the role C(mailops.sendgrid.enforced_tls_baseline) for its report files and summary.
+  - Internal to the role C(mailops.sendgrid.enforced_tls_baseline), for its report files and summary; not a public
+    interface, it may change in any release. The role's output C(enforced_tls_baseline_report) is the report.
 options:
   _input:
     description: The plan made by P(mailops.sendgrid.enforced_tls_plan#filter).

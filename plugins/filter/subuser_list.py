@@ -16,6 +16,8 @@ description:
     comma-separated names, and returns a list. Blank names are dropped.
   - A list is returned unchanged, so its entries may be dictionaries with overrides for the role
     C(mailops.sendgrid.enforced_tls_baseline).
+  - Public, unlike the role's other filters. The playbooks C(mailops.sendgrid.audit) and C(mailops.sendgrid.enforce)
+    use it for their survey inputs, and so may yours.
 options:
   _input:
     description: A list, a string, or null (an empty list).
