@@ -21,15 +21,19 @@ fi
 version=${1:?usage: find-python.sh [--quiet] X.Y}
 
 candidates() {
-    local root
+    local root path
     command -v "python$version" 2>/dev/null || true
     for root in "$(pyenv root 2>/dev/null || true)" "${PYENV_ROOT:-}" "$HOME/.pyenv"; do
         [ -n "$root" ] || continue
-        # Newest patch release last, so that it is tried first below.
-        ls -d "$root"/versions/"$version".*/bin/python"$version" 2>/dev/null | sort -V | tac || true
+        # The newest patch release first.
+        for path in "$root"/versions/"$version".*/bin/python"$version"; do
+            echo "$path"
+        done | sort -rV
     done
     uv python find "$version" 2>/dev/null || true
-    ls -d /usr/local/bin/python"$version" /usr/bin/python"$version" /opt/python*/bin/python"$version" 2>/dev/null || true
+    for path in /usr/local/bin/python"$version" /usr/bin/python"$version" /opt/python*/bin/python"$version"; do
+        echo "$path"
+    done
 }
 
 # The interpreter's own path (a shim's target), if CANDIDATE is Python X.Y with the venv module.
