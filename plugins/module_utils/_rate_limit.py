@@ -202,8 +202,8 @@ def endpoint_key(method: str, path: str) -> str:
 
     Known (SendGrid's "Rate Limits" page of the v3 API reference): each endpoint allows its own
     number of requests per refresh period, and over it "you can no longer make requests against
-    that endpoint" until the reset. SendGrid's 2019 notice of its default limit counts
-    "requests/minute/user", the user being the key's account.
+    that endpoint" until the reset. SendGrid's 2019 notice of a default limit (for some v2
+    endpoints) counts "requests/minute/user", presumably the key's account.
     Assumed: the account acted for (On-Behalf-Of) is not part of the window, since SendGrid does
     not say whether a request for a subuser counts against the parent's window or the
     subuser's. Were it the subuser's, the answers would show each subuser's own count; the
