@@ -71,7 +71,8 @@ options:
   max_retry_wait:
     description:
       - The longest single wait, in seconds, before a retry, whether for backoff or for a rate-limit reset
-        announced by SendGrid (C(Retry-After), C(X-RateLimit-Reset)).
+        announced by SendGrid (C(Retry-After), C(X-RateLimit-Reset)), counted by SendGrid's clock (the answer's
+        C(Date) header) when the answer has one.
       - Greater than 0 and at most 3600 (one hour).
     type: float
     default: 60

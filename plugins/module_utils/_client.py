@@ -12,7 +12,7 @@ It knows SendGrid, not Ansible: it raises the exceptions of ``_errors.py`` and n
 calls ``fail_json``, so it is unit-testable, safe to share between worker threads,
 and reusable by any plugin. The waiting and retrying is the transport's
 (``_http.py``); one client holds one transport (one keep-alive session and one rate
-limiter shared by all its workers). Its messages name HTTP statuses, SendGrid's
+limiter per endpoint, shared by all its workers). Its messages name HTTP statuses, SendGrid's
 own words, the account and what to check on the SendGrid side; advice in terms of
 a caller's settings is the caller's (``SendGridError.cause``).
 """

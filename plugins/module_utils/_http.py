@@ -11,10 +11,15 @@ waits and retries of every request. It knows HTTP, not SendGrid's endpoints.
 
 Waiting rules, per request:
 
-* 429: every worker of the transport pauses until ``Retry-After`` or
+* Each endpoint (method and path, such as ``GET /v3/subusers``) has its own rate-limit
+  window, as SendGrid documents, and its own limiter shared by all workers.
+* 429: every worker calling that endpoint pauses until ``Retry-After`` or
   ``X-RateLimit-Reset`` (epoch seconds or seconds from now), clamped to
-  ``max_retry_wait``. Between 429s, the transport paces itself from
-  ``X-RateLimit-Remaining``/``-Reset`` so it rarely meets one.
+  ``max_retry_wait``; other endpoints go on. Between 429s, the transport paces each endpoint
+  from its answers' ``X-RateLimit-Remaining``/``-Reset`` so it rarely meets one.
+* Epoch resets and Retry-After dates count from the answer's ``Date`` header, the server's
+  clock, so a local clock that is off does not change the waits; without a ``Date``, from the
+  local clock.
 * 500/502/503/504 and connection failures: at most ``max_retries`` retries,
   waiting exponentially longer with jitter, each wait at most ``max_retry_wait``.
 * All waiting of one request together is at most ``max_total_wait``; past that
@@ -46,6 +51,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import CAUSE_NO_KEY, SendGridConfigError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_value, mask_userinfo, quoted
 from ansible_collections.mailops.sendgrid.plugins.module_utils._rate_limit import (
+    EndpointRateLimiters,
     RateLimiter,
     backoff_delay,
     rate_limit_delay,
@@ -244,7 +250,8 @@ class Transport:
         self.sleep = sleep
         self.clock = clock
         self.rand = rand
-        self.limiter = RateLimiter(clock)
+        # One rate limiter per endpoint, shared by every worker of this transport.
+        self.rate_limiters = EndpointRateLimiters(clock)
         self._session = session if session is not None else self._new_session(pool_size)
         self._auth = BearerAuth(api_key)
 
@@ -270,7 +277,8 @@ class Transport:
 
         Raises TransportGaveUp when the retries or the waiting budget run out.
         """
-        tries = _RequestTries(self)
+        limiter = self.rate_limiters.for_request(method, path)
+        tries = _RequestTries(self, limiter)
         while True:
             tries.wait_for_turn()
             try:
@@ -279,10 +287,10 @@ class Transport:
                     method, self.base_url + path, params=params, json=body, headers=headers or {}, auth=self._auth,
                     timeout=self.timeout, verify=self.validate_certs, allow_redirects=False)
             except requests.exceptions.RequestException as exc:
-                self.limiter.record_answer(None)
+                limiter.record_answer(None)
                 tries.retry_after_failure(None, describe_exception(exc))
                 continue
-            self.limiter.record_answer(response.headers)
+            limiter.record_answer(response.headers)
             if response.status_code == RATE_LIMITED_STATUS:
                 tries.retry_after_rate_limit(response)
             elif response.status_code in RETRIED_STATUSES:
@@ -292,10 +300,14 @@ class Transport:
 
 
 class _RequestTries:
-    """Every try of one request: how often it was retried, how long it waited, and when to give up."""
+    """Every try of one request: how often it was retried, how long it waited, and when to give up.
 
-    def __init__(self, transport: Transport):
+    ``limiter`` is the rate limiter of the request's endpoint.
+    """
+
+    def __init__(self, transport: Transport, limiter: RateLimiter):
         self.transport = transport
+        self.limiter = limiter
         self.failures_retried = 0  # retries after 5xx or connection failures, bounded by max_retries
         self.retries = 0           # all retries made, 429s included
         self.waited = 0.0
@@ -315,9 +327,9 @@ class _RequestTries:
         raise TransportGaveUp(reason, response, detail, self.retries, self.waited, self.outcome_unknown)
 
     def wait_for_turn(self):
-        """Wait while the shared limiter holds requests back (after a 429, or out of quota)."""
+        """Wait while the endpoint's limiter holds requests back (after a 429, or out of quota)."""
         while True:
-            delay = self.transport.limiter.delay_before_request()
+            delay = self.limiter.delay_before_request()
             if delay <= 0:
                 return
             if delay > self._budget_left():
@@ -326,13 +338,13 @@ class _RequestTries:
             self._wait(delay)
 
     def retry_after_rate_limit(self, response):
-        """A 429: pause every worker for as long as the server asks (at least MIN_RATE_LIMIT_WAIT)."""
+        """A 429: pause every worker of the endpoint for as long as the server asks (at least MIN_RATE_LIMIT_WAIT)."""
         delay = rate_limit_delay(response.headers, self.transport.clock())
         delay = max(min(delay, self.transport.max_retry_wait), MIN_RATE_LIMIT_WAIT)
         if delay > self._budget_left():
             self._give_up(GAVE_UP_RATE_LIMITED, response, 'rate limited (HTTP 429)')
         self.retries += 1
-        self.transport.limiter.pause(delay)
+        self.limiter.pause(delay)
 
     def retry_after_failure(self, response, detail):
         """A 5xx or a failed connection: back off exponentially, at most max_retries times."""

@@ -58,9 +58,11 @@ options:
       - Each entry is an On-Behalf-Of value, as in O(on_behalf_of), a subuser's username or C(account-id <id>).
         Empty names and duplicates are refused before any request.
       - At most 50,000 names in one task; split larger fleets over several tasks or runs.
-      - The accounts are processed concurrently by O(workers) workers over one keep-alive connection pool. An
-        HTTP 429 pauses every worker until SendGrid's reset, and the workers pace themselves from
-        C(X-RateLimit-Remaining) so that they rarely meet one.
+      - The accounts are processed concurrently by O(workers) workers over one keep-alive connection pool. As
+        SendGrid limits each endpoint on its own, reads (C(GET)) and updates (C(PATCH)) are paced apart. An HTTP
+        429 pauses every worker calling that endpoint until SendGrid's reset, and the workers pace themselves
+        from C(X-RateLimit-Remaining) so that they rarely meet one. Resets are counted by SendGrid's clock (the
+        answer's C(Date)), so a local clock that is off does not change the waits.
       - One account's failure does not stop the others. The task fails after all are done if any failed,
         naming the first ten failed accounts (and how many more), and still returns every account's result in
         RV(results).

@@ -21,8 +21,16 @@ The API it serves (HTTP/1.1 with keep-alive, on 127.0.0.1 only):
   SendGrid-shaped 400 errors (``{"errors": [{"field": ..., "message": ...}]}``).
 * ``GET /v3/subusers``: a bare JSON array; ``limit``, ``offset``, ``username``,
   ``region`` (all, global, eu) and ``include_region``; scope ``subusers.read``.
-* ``X-RateLimit-Limit``, ``-Remaining`` and ``-Reset`` on every API answer; over
-  the limit, HTTP 429.
+* ``X-RateLimit-Limit``, ``-Remaining`` and ``-Reset`` on every API answer (spelt
+  ``X-Ratelimit-*``, as real answers are, with ``--rate-limit-headers X-Ratelimit``); over
+  the limit, HTTP 429 with the body SendGrid documents, byte for byte:
+  ``{"errors":[{"field":null,"message":"too many requests"}]}``. One window per key and
+  endpoint (method and path), as SendGrid documents; ``--rate-limit-scope key`` counts all
+  endpoints in one window instead (faults ``rate_limit_headers``, ``rate_limit_scope``).
+* A ``Date`` header on every answer. ``--clock-skew-seconds N`` (fault
+  ``clock_skew_seconds``) sets the emulator's clock N seconds off the machine's, in ``Date``
+  and in ``X-RateLimit-Reset`` alike (not in the request log's ``time``), to show that
+  clients wait by the server's clock.
 
 Its own control API, under ``/_emulator/`` (no auth, never logged or rate limited):
 
@@ -45,8 +53,9 @@ Where the real API's behaviour is unknown, and what the emulator does instead:
   or with ``--unknown-subuser-status 401`` (fault ``unknown_subuser_status``) 401
   "authorization required", as a bad key gets. SendGrid's real status and wording for
   this case are not documented; the collection copes with both.
-* Error wording: the emulator uses "authorization required" (401), "access
-  forbidden" (403) and "too many requests" (429); SendGrid's exact texts may differ.
+* Error wording: the emulator uses "authorization required" (401) and "access
+  forbidden" (403); SendGrid's exact texts may differ. The 429's "too many requests"
+  is documented.
 * PATCH with only some fields: the emulator changes only the fields sent (a
   partial update) and answers with the whole setting. Unknown fields are ignored.
 * Validation: booleans must be JSON booleans and ``version`` a JSON number or
@@ -55,9 +64,13 @@ Where the real API's behaviour is unknown, and what the emulator does instead:
 * ``version`` is left out of answers for accounts marked ``legacy`` and, with the
   ``omit_version`` fault, for every account ("older accounts"). When that happens
   for real is unknown.
-* Rate limits: one fixed window per API key for all endpoints together (SendGrid
-  documents limits per endpoint); ``X-RateLimit-Reset`` is a whole-second Unix
-  time by default, or seconds from now with ``--reset-style relative``.
+* Rate limits: SendGrid documents a limit per endpoint, a Unix-time reset, and the
+  429 body; the emulator follows (one fixed window per API key and endpoint,
+  ``X-RateLimit-Reset`` a whole-second Unix time, or seconds from now with
+  ``--reset-style relative``). Unknown: each endpoint's real limit and window (the
+  emulator uses one ``--rate-limit`` per ``--rate-window`` for every endpoint), and
+  whether a request On-Behalf-Of a subuser counts against the parent's window (the
+  emulator counts it against the key's).
 * ``GET /v3/subusers``: ``limit`` defaults to 100 and is capped at 500; the
   ``username`` filter matches names that start with it. SendGrid's defaults, cap
   and matching rule are not documented in the material this emulator follows.
@@ -99,6 +112,12 @@ DEFAULT_SETTINGS = {'require_tls': False, 'require_valid_cert': False, 'version'
 BASELINE_SETTINGS = {'require_tls': True, 'require_valid_cert': True, 'version': 1.2}
 SUBUSERS_DEFAULT_LIMIT = 100
 SUBUSERS_MAX_LIMIT = 500
+# The 429 answer's body, as SendGrid's "Rate Limits" page shows it.
+TOO_MANY_REQUESTS_BODY = b'{"errors":[{"field":null,"message":"too many requests"}]}'
+RATE_LIMIT_SCOPES = ('endpoint', 'key')
+RATE_LIMIT_HEADER_SPELLINGS = ('X-RateLimit', 'X-Ratelimit')
+# A clock skew beyond this (ten years) is no test of anything.
+MAX_CLOCK_SKEW = 10 * 365 * 86400
 
 DEFAULT_FAULTS = {
     'latency_ms': 0,            # added to every API answer
@@ -118,6 +137,9 @@ DEFAULT_FAULTS = {
     'rate_limit': 10000,        # requests per window and key; 0 for no limit
     'rate_window': 60.0,        # seconds
     'reset_style': 'epoch',     # X-RateLimit-Reset as Unix time ("epoch") or seconds from now ("relative")
+    'rate_limit_scope': 'endpoint',  # one window per key and endpoint ("endpoint") or per key for all ("key")
+    'rate_limit_headers': 'X-RateLimit',  # how the rate-limit headers are spelt: "X-RateLimit" or "X-Ratelimit"
+    'clock_skew_seconds': 0,    # the emulator's clock this far off the machine's, in Date and X-RateLimit-Reset
     'fail_next': [],            # one-shot faults, in order: {"status", "retry_after", "reset", "location", "drop",
                                 # "malformed", "empty", "slow_ms", "method", "account"}
 }
@@ -129,6 +151,25 @@ class ApiError(Exception):
         self.status = status
         self.body = {'errors': [{'field': field, 'message': message}]}
         self.headers = headers or {}
+
+
+def check_fault_values(faults):
+    """Refuse values of the rate-limit and clock settings that would break every answer."""
+    if faults.get('rate_limit_scope', 'endpoint') not in RATE_LIMIT_SCOPES:
+        raise ApiError(400, 'rate_limit_scope must be one of {0}'.format(', '.join(RATE_LIMIT_SCOPES)))
+    if faults.get('rate_limit_headers', 'X-RateLimit') not in RATE_LIMIT_HEADER_SPELLINGS:
+        raise ApiError(400, 'rate_limit_headers must be one of {0}'.format(', '.join(RATE_LIMIT_HEADER_SPELLINGS)))
+    skew = faults.get('clock_skew_seconds', 0)
+    if isinstance(skew, bool) or not isinstance(skew, (int, float)) or not abs(skew) <= MAX_CLOCK_SKEW:
+        raise ApiError(400, 'clock_skew_seconds must be a number of seconds, at most {0} either way'.format(
+            MAX_CLOCK_SKEW))
+
+
+def endpoint_name(method, path):
+    """The rate-limit window of a request: ``GET /v3/subusers``; paths the emulator does not serve share one."""
+    if path in (ENFORCED_TLS_PATH, SUBUSERS_PATH):
+        return '{0} {1}'.format(method, path)
+    return 'other'
 
 
 def canonical_version(value):
@@ -187,12 +228,14 @@ def build_config(args):
     if not config['keys']:
         config['keys'][DEFAULT_KEY] = list(ALL_SCOPES)
     for name in ('latency_ms', 'latency_jitter_ms', 'error_rate', 'drop_rate', 'malformed_rate', 'empty_body_rate',
-                 'slow_rate', 'slow_ms', 'rate_limit', 'rate_window', 'reset_style', 'unknown_subuser_status'):
+                 'slow_rate', 'slow_ms', 'rate_limit', 'rate_window', 'reset_style', 'unknown_subuser_status',
+                 'rate_limit_scope', 'rate_limit_headers', 'clock_skew_seconds'):
         value = getattr(args, name, None)
         if value is not None:
             config['faults'][name] = value
     if args.omit_version:
         config['faults']['omit_version'] = True
+    check_fault_values(config['faults'])
     return config
 
 
@@ -253,6 +296,7 @@ class Emulator:
             unknown = sorted(set(changes) - set(DEFAULT_FAULTS))
             if unknown:
                 raise ApiError(400, 'unknown fault settings: {0}'.format(', '.join(unknown)))
+            check_fault_values(dict(self.faults, **changes))
             self.faults.update(changes)
             return copy.deepcopy(self.faults)
 
@@ -330,23 +374,42 @@ class Emulator:
             jitter = self.faults['latency_jitter_ms']
             return (base + (self._rng.random() * jitter if jitter else 0)) / 1000.0
 
-    def rate_limit(self, key):
-        """Count a request against the key's window; returns (headers, over_limit)."""
+    def server_time(self):
+        """The emulator's clock: the machine's, off by clock_skew_seconds."""
+        with self._lock:
+            return time.time() + self.faults['clock_skew_seconds']
+
+    def rate_limit_header_names(self):
+        """The names of the Limit, Remaining and Reset headers, spelt as configured."""
+        with self._lock:
+            prefix = self.faults['rate_limit_headers']
+        return prefix + '-Limit', prefix + '-Remaining', prefix + '-Reset'
+
+    def reset_epoch(self, seconds_from_now):
+        """``X-RateLimit-Reset`` as a whole-second Unix time on the emulator's clock."""
+        return int(math.ceil(self.server_time() + seconds_from_now))
+
+    def rate_limit(self, key, method, path):
+        """Count a request against its window (the key's and endpoint's); returns (headers, over_limit)."""
         with self._lock:
             limit = int(self.faults['rate_limit'])
             window = float(self.faults['rate_window'])
             style = self.faults['reset_style']
+            skew = self.faults['clock_skew_seconds']
+            window_key = key if self.faults['rate_limit_scope'] == 'key' else (key, endpoint_name(method, path))
             now = time.time()
-            reset_at, used = self.windows.get(key, (0, 0))
+            reset_at, used = self.windows.get(window_key, (0, 0))
             if now >= reset_at:
                 reset_at, used = math.ceil(now + window), 0
             used += 1
-            self.windows[key] = (reset_at, used)
+            self.windows[window_key] = (reset_at, used)
         shown_limit = limit if limit > 0 else 1000000
+        limit_name, remaining_name, reset_name = self.rate_limit_header_names()
         headers = {
-            'X-RateLimit-Limit': str(shown_limit),
-            'X-RateLimit-Remaining': str(max(shown_limit - used, 0)),
-            'X-RateLimit-Reset': str(reset_at if style == 'epoch' else max(int(math.ceil(reset_at - now)), 0)),
+            limit_name: str(shown_limit),
+            remaining_name: str(max(shown_limit - used, 0)),
+            reset_name: str(int(math.ceil(reset_at + skew)) if style == 'epoch'
+                            else max(int(math.ceil(reset_at - now)), 0)),
         }
         return headers, limit > 0 and used > limit
 
@@ -479,6 +542,10 @@ class Handler(BaseHTTPRequestHandler):
     emulator = None  # set by make_server
     verbose = False
 
+    def date_time_string(self, timestamp=None):
+        """The Date header of every answer, by the emulator's clock (--clock-skew-seconds)."""
+        return super().date_time_string(self.emulator.server_time() if timestamp is None else timestamp)
+
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         if self.verbose:
             sys.stderr.write('emulator: {0} {1}\n'.format(self.command, self.path.split('?')[0]))
@@ -581,7 +648,7 @@ class Handler(BaseHTTPRequestHandler):
         fault = emulator.take_fault(method, on_behalf_of)
         try:
             key = emulator.authorize(self.headers.get('Authorization'))
-            headers, over_limit = emulator.rate_limit(key)
+            headers, over_limit = emulator.rate_limit(key, method, path)
             if fault and fault.get('drop') and not emulator.get_faults()['drop_after_apply']:
                 emulator.record(method, path, query_text(query), on_behalf_of, None, 'drop')
                 return self.drop_connection()
@@ -593,8 +660,9 @@ class Handler(BaseHTTPRequestHandler):
                 if fault.get('location'):
                     fault_headers['Location'] = str(fault['location'])
                 if fault.get('reset') is not None:
-                    fault_headers['X-RateLimit-Remaining'] = '0'
-                    fault_headers['X-RateLimit-Reset'] = str(int(math.ceil(time.time() + fault['reset'])))
+                    _limit_name, remaining_name, reset_name = emulator.rate_limit_header_names()
+                    fault_headers[remaining_name] = '0'
+                    fault_headers[reset_name] = str(emulator.reset_epoch(fault['reset']))
                 message = {429: 'too many requests'}.get(fault['status'], 'moved' if fault.get('location') else 'internal error')
                 raise ApiError(int(fault['status']), message, headers=fault_headers)
             if over_limit:
@@ -616,7 +684,7 @@ class Handler(BaseHTTPRequestHandler):
         if fault and fault.get('drop'):
             emulator.record(method, path, query_text(query), on_behalf_of, status, 'drop after apply')
             return self.drop_connection()
-        raw = None
+        raw = TOO_MANY_REQUESTS_BODY if status == 429 else None
         if fault and fault.get('malformed') and status == 200:
             raw, fault_name = json.dumps(answer).encode('utf-8')[:-3], 'malformed'
         if fault and fault.get('empty') and status == 200:
@@ -674,10 +742,20 @@ def parse_args(argv=None):
     parser.add_argument('--omit-version', action='store_true', help='leave "version" out of every answer')
     parser.add_argument('--unknown-subuser-status', dest='unknown_subuser_status', type=int, choices=[401, 403],
                         help='the status answered for an On-Behalf-Of account that is not the key\'s (default 403)')
-    parser.add_argument('--rate-limit', dest='rate_limit', type=int, help='requests per window and key (0: none)')
+    parser.add_argument('--rate-limit', dest='rate_limit', type=int,
+                        help='requests per window, key and endpoint (0: none); over it, HTTP 429')
     parser.add_argument('--rate-window', dest='rate_window', type=float, help='rate-limit window in seconds')
     parser.add_argument('--reset-style', dest='reset_style', choices=['epoch', 'relative'],
                         help='X-RateLimit-Reset as Unix time or seconds from now')
+    parser.add_argument('--rate-limit-scope', dest='rate_limit_scope', choices=list(RATE_LIMIT_SCOPES),
+                        help='"endpoint" (default): one window per key and endpoint (method and path), as SendGrid'
+                             ' documents; "key": one window per key for all endpoints together')
+    parser.add_argument('--rate-limit-headers', dest='rate_limit_headers', choices=list(RATE_LIMIT_HEADER_SPELLINGS),
+                        help='how the rate-limit headers are spelt: X-RateLimit-* (default, as documented) or'
+                             ' X-Ratelimit-* (as real answers spell them)')
+    parser.add_argument('--clock-skew-seconds', dest='clock_skew_seconds', type=float,
+                        help='set the emulator\'s clock this many seconds ahead of the machine\'s (negative: behind),'
+                             ' in the Date header and in X-RateLimit-Reset')
     parser.add_argument('--request-log', help='also append each request, as a JSON line, to this file as it is'
                         ' answered (it outlives the emulator; never holds headers)')
     parser.add_argument('--verbose', action='store_true', help='print each request (never its headers)')
@@ -688,7 +766,11 @@ def main(argv=None):
     args = parse_args(argv)
     if args.host not in ('127.0.0.1', 'localhost', '::1'):
         sys.exit('the emulator only listens on a loopback address')
-    emulator = Emulator(build_config(args), seed=args.seed, request_log=args.request_log)
+    try:
+        config = build_config(args)
+    except ApiError as error:
+        sys.exit('sendgrid_emulator: {0}'.format(error))
+    emulator = Emulator(config, seed=args.seed, request_log=args.request_log)
     server = make_server(emulator, args.host, args.port, args.verbose)
     port = server.server_address[1]
     if args.port_file:

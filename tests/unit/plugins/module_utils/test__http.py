@@ -472,6 +472,164 @@ def test_429_forever_without_delay_ends(make_client, rate_headers):
 
 
 # ---------------------------------------------------------------------------
+# The server's clock: resets counted from the answer's Date header
+# ---------------------------------------------------------------------------
+
+HOUR = 3600.0
+SUBUSERS_PATH = '/v3/subusers'
+
+
+def skewed_rate_headers(fake_time, skew, reset_in, remaining=0, spelling='X-RateLimit'):
+    """Rate-limit headers of a server whose clock is ``skew`` seconds off ours; it resets in ``reset_in`` s."""
+    server_now = fake_time.now + skew
+    headers = {'Date': formatdate(server_now, usegmt=True), spelling + '-Limit': '600',
+               spelling + '-Reset': str(int(server_now) + reset_in)}
+    if remaining is not None:
+        headers[spelling + '-Remaining'] = str(remaining)
+    return headers
+
+
+@pytest.mark.parametrize('skew', [HOUR, -HOUR])
+@pytest.mark.parametrize('spelling', ['X-RateLimit', 'X-Ratelimit'])
+def test_429_waits_by_the_servers_clock(make_client, fake_time, skew, spelling):
+    # The server is an hour ahead of (or behind) the local clock and says: 2 s. Counted from the
+    # local clock, that would be an hour (clamped to max_retry_wait) or nothing (the least wait).
+    client, session = make_client([
+        FakeResponse(429, {'errors': [{'field': None, 'message': 'too many requests'}]},
+                     headers=skewed_rate_headers(fake_time, skew, 2, spelling=spelling)),
+        FakeResponse(200, settings(True, True, 1.2)),
+    ])
+    assert client.get_enforced_tls() == settings(True, True, 1.2)
+    assert fake_time.sleeps == [pytest.approx(2.25)]
+    assert len(session.calls) == 2
+
+
+@pytest.mark.parametrize('skew', [HOUR, -HOUR])
+def test_pacing_waits_by_the_servers_clock(make_client, fake_time, skew):
+    client, session = make_client([
+        FakeResponse(200, settings(), headers=skewed_rate_headers(fake_time, skew, 5, spelling='X-Ratelimit')),
+        FakeResponse(200, settings(True)),
+    ], max_total_wait=60)
+    client.get_enforced_tls()
+    assert client.get_enforced_tls() == settings(True)
+    assert fake_time.sleeps == [pytest.approx(5.25)]
+    assert len(session.calls) == 2
+
+
+def test_a_wait_by_the_servers_clock_is_still_clamped(make_client, fake_time):
+    client, dummy = make_client([
+        FakeResponse(429, headers=skewed_rate_headers(fake_time, HOUR, 500, remaining=None)),
+        FakeResponse(200, settings()),
+    ], max_retry_wait=20)
+    client.get_enforced_tls()
+    assert fake_time.sleeps == [20.0]
+
+
+def test_pacing_by_the_servers_clock_gives_up_past_max_total_wait(make_client, fake_time):
+    client, session = make_client([
+        FakeResponse(200, settings(), headers=skewed_rate_headers(fake_time, -HOUR, 30)),
+    ], max_total_wait=10)
+    client.get_enforced_tls()
+    with pytest.raises(SendGridRetriesExhausted) as excinfo:
+        client.get_enforced_tls()
+    assert 'held back by the rate limit for 30.2 s more' in excinfo.value.message
+    assert fake_time.sleeps == []
+    assert len(session.calls) == 1
+
+
+def test_an_unparsable_date_falls_back_to_the_local_clock(make_client, fake_time):
+    client, dummy = make_client([
+        FakeResponse(429, headers={'Date': 'soon', 'X-Ratelimit-Reset': str(int(START) + 7)}),
+        FakeResponse(200, settings()),
+    ])
+    client.get_enforced_tls()
+    assert fake_time.sleeps == [pytest.approx(7.25)]
+
+
+# ---------------------------------------------------------------------------
+# One pacing window per endpoint
+# ---------------------------------------------------------------------------
+
+def test_an_endpoint_out_of_quota_does_not_hold_back_the_others(make_client, fake_time):
+    exhausted = {'X-Ratelimit-Remaining': '0', 'X-Ratelimit-Reset': '30'}
+    client, session = make_client([
+        FakeResponse(200, [], headers=exhausted),                     # GET /v3/subusers: its quota is gone
+        FakeResponse(200, settings(), headers={'X-Ratelimit-Remaining': '1', 'X-Ratelimit-Reset': '30'}),
+        FakeResponse(200, settings(True)),                            # the PATCH
+        FakeResponse(200, settings(True)),                            # the last GET of the settings
+        FakeResponse(200, []),                                        # the listing, after its reset
+    ], max_total_wait=60)
+    client.request('GET', SUBUSERS_PATH, params={'limit': 10})
+    client.get_enforced_tls('a')
+    client.update_enforced_tls({'require_tls': True}, 'a')
+    client.get_enforced_tls('b')
+    assert fake_time.sleeps == []  # the settings endpoints went on, each within its own quota
+    client.request('GET', SUBUSERS_PATH, params={'limit': 10})
+    assert fake_time.sleeps == [30.0]  # the listing waited for its own reset
+    assert [call['method'] for call in session.calls] == ['GET', 'GET', 'PATCH', 'GET', 'GET']
+
+
+def test_the_settings_quota_does_not_hold_back_the_listing(make_client, fake_time):
+    client, dummy = make_client([
+        FakeResponse(200, settings(), headers={'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '30'}),
+        FakeResponse(200, []),
+    ], max_total_wait=5)
+    client.get_enforced_tls('a')
+    assert client.request('GET', SUBUSERS_PATH, params={'limit': 10}) == []
+    assert fake_time.sleeps == []
+    with pytest.raises(SendGridRetriesExhausted) as excinfo:
+        client.get_enforced_tls('b')
+    assert 'held back by the rate limit' in excinfo.value.message
+
+
+def test_a_429_pauses_only_the_workers_of_its_endpoint(make_client, fake_time):
+    # While the PATCH waits out its 429, another worker reads a setting (a different endpoint) at
+    # once, and a third worker's PATCH waits for the same pause.
+    other_workers = []
+
+    def sleep_as_others_work(seconds):
+        if not other_workers:
+            other_workers.append('busy')
+            sleeps_before = list(fake_time.sleeps)
+            other_workers.append(client.get_enforced_tls('b'))
+            other_workers.append(fake_time.sleeps == sleeps_before)
+        fake_time.sleep(seconds)
+
+    client, session = make_client([
+        FakeResponse(429, headers={'Retry-After': '10'}),  # PATCH for a
+        FakeResponse(200, settings(True, True, 1.3)),      # GET for b, during the pause
+        FakeResponse(200, settings(True)),                 # PATCH for a, retried
+    ], sleep=sleep_as_others_work)
+    assert client.update_enforced_tls({'require_tls': True}, 'a') == settings(True)
+    assert other_workers == ['busy', settings(True, True, 1.3), True]
+    assert fake_time.sleeps == [10.0]
+    assert [call['method'] for call in session.calls] == ['PATCH', 'GET', 'PATCH']
+
+
+def test_a_429_of_the_listing_does_not_pause_the_settings(make_client, fake_time):
+    client, session = make_client([
+        FakeResponse(429, headers={'X-Ratelimit-Remaining': '0', 'X-Ratelimit-Reset': '40'}),
+    ], max_total_wait=5)
+    with pytest.raises(SendGridRetriesExhausted):
+        client.request('GET', SUBUSERS_PATH, params={'limit': 10})
+    session.answers.append(FakeResponse(200, settings(True)))
+    assert client.get_enforced_tls('a') == settings(True)
+    assert fake_time.sleeps == []
+
+
+def test_one_limiter_per_endpoint_for_every_account(make_client, fake_time):
+    # The account acted for (On-Behalf-Of) is not part of the window.
+    client, dummy = make_client([
+        FakeResponse(200, settings(), headers={'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '8'}),
+        FakeResponse(200, settings()),
+    ])
+    client.get_enforced_tls('a')
+    client.get_enforced_tls('account-id 42')
+    assert fake_time.sleeps == [8.0]
+    assert client.transport.rate_limiters.endpoints() == ['GET ' + ENFORCED_TLS_PATH]
+
+
+# ---------------------------------------------------------------------------
 # SendGridClient: retrying server errors and connection failures
 # ---------------------------------------------------------------------------
 

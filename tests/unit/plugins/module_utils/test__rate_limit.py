@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import random
+import threading
 from email.utils import formatdate
 
 import pytest
@@ -15,13 +16,74 @@ import requests
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils import _rate_limit
 from ansible_collections.mailops.sendgrid.plugins.module_utils._rate_limit import (
+    EndpointRateLimiters,
     RateLimiter,
     backoff_delay,
+    endpoint_key,
+    header_value,
+    parse_http_date,
     parse_rate_limit_reset,
     parse_retry_after,
     rate_limit_delay,
+    server_time,
 )
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import START
+
+
+# An hour: how far the server's clock is off the local one in the clock-skew tests.
+HOUR = 3600.0
+
+
+def http_date(epoch):
+    """An IMF-fixdate, as a Date header carries it."""
+    return formatdate(epoch, usegmt=True)
+
+
+# ---------------------------------------------------------------------------
+# Header names, HTTP dates and the server's clock
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize('headers', [
+    {'X-RateLimit-Reset': '12'},
+    {'X-Ratelimit-Reset': '12'},  # as real answers spell it
+    {'x-ratelimit-reset': '12'},
+    {'X-RATELIMIT-RESET': '12'},
+    requests.structures.CaseInsensitiveDict({'X-Ratelimit-Reset': '12'}),
+])
+def test_header_value_ignores_the_case_of_names_also_in_plain_dicts(headers):
+    assert header_value(headers, 'X-RateLimit-Reset') == '12'
+
+
+@pytest.mark.parametrize('headers', [None, {}, {'X-RateLimit-Remaining': '3'}, {1: 'x'}])
+def test_header_value_absent(headers):
+    assert header_value(headers, 'X-RateLimit-Reset') is None
+
+
+@pytest.mark.parametrize('value', [
+    'Tue, 14 Nov 2023 22:13:20 GMT',       # IMF-fixdate
+    'Tuesday, 14-Nov-23 22:13:20 GMT',     # obsolete RFC 850 form
+    'Tue Nov 14 22:13:20 2023',            # obsolete asctime form: GMT, though it says no zone
+    'Tue, 14 Nov 2023 22:13:20 -0000',
+])
+def test_parse_http_date(value):
+    assert parse_http_date(value) == START
+
+
+@pytest.mark.parametrize('value', [None, '', 'soon', 'Tue, 99 Foo 2023 99:99:99 GMT', 1700000000, START,
+                                   'Tue, 14 Nov 99999 22:13:20 GMT', 'Tue, 14 Nov 2023 22:13:20 GMT' + ' ' * 100])
+def test_parse_http_date_garbage(value):
+    assert parse_http_date(value) is None
+
+
+@pytest.mark.parametrize('headers, expected', [
+    ({'Date': http_date(START + HOUR)}, START + HOUR),
+    ({'date': http_date(START - HOUR)}, START - HOUR),
+    ({'Date': 'yesterday'}, START),  # unparsable: the local clock
+    ({}, START),
+    (None, START),
+])
+def test_server_time_is_the_date_header_else_the_local_clock(headers, expected):
+    assert server_time(headers, START) == expected
 
 
 # ---------------------------------------------------------------------------
@@ -80,6 +142,35 @@ def test_parse_retry_after_nan_is_garbage():
 ])
 def test_rate_limit_delay_precedence(headers, expected):
     assert rate_limit_delay(requests.structures.CaseInsensitiveDict(headers), START) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize('skew', [HOUR, -HOUR, 0.0, 86400.0 * 365])
+def test_rate_limit_delay_counts_the_reset_from_the_servers_date(skew):
+    # The server says 2 s: its Date and its reset agree, however far its clock is off ours.
+    server_now = START + skew
+    for headers in ({'Date': http_date(server_now), 'X-RateLimit-Reset': str(int(server_now) + 2)},
+                    {'date': http_date(server_now), 'x-ratelimit-reset': str(int(server_now) + 2)},
+                    {'Date': http_date(server_now), 'X-Ratelimit-Reset': str(int(server_now) + 2)}):
+        assert rate_limit_delay(headers, START) == pytest.approx(2.25)
+
+
+@pytest.mark.parametrize('skew, expected', [
+    (HOUR, HOUR + 2.25),  # the local clock an hour behind: an hour too long
+    (-HOUR, 0.25),        # an hour ahead: no wait at all
+])
+def test_rate_limit_delay_without_a_date_counts_from_the_local_clock(skew, expected):
+    reset = str(int(START + skew) + 2)
+    assert rate_limit_delay({'X-RateLimit-Reset': reset}, START) == pytest.approx(expected)
+    assert rate_limit_delay({'Date': 'not a date', 'X-RateLimit-Reset': reset}, START) == pytest.approx(expected)
+
+
+def test_rate_limit_delay_reads_a_retry_after_date_against_the_servers_date():
+    headers = {'Date': http_date(START + HOUR), 'Retry-After': http_date(START + HOUR + 30)}
+    assert rate_limit_delay(headers, START) == pytest.approx(30.0)
+
+
+def test_rate_limit_delay_relative_reset_ignores_the_date():
+    assert rate_limit_delay({'Date': http_date(START + HOUR), 'X-Ratelimit-Reset': '7'}, START) == pytest.approx(7.0)
 
 
 @pytest.mark.parametrize('retry, rand_value, expected', [
@@ -205,9 +296,97 @@ def test_rate_limiter_pause_applies_to_all_callers(fake_time):
     assert limiter.delay_before_request() == 0.0
 
 
+def test_rate_limiter_counts_the_reset_from_the_servers_date(fake_time):
+    for skew in (HOUR, -HOUR):
+        limiter = RateLimiter(fake_time.clock)
+        server_now = fake_time.now + skew
+        assert limiter.delay_before_request() == 0.0
+        limiter.record_answer({'Date': http_date(server_now), 'X-Ratelimit-Remaining': '0',
+                               'X-Ratelimit-Reset': str(int(server_now) + 2)})
+        # Neither an hour nor nothing: the 2 s the server means, plus the margin.
+        assert limiter.delay_before_request() == pytest.approx(2.25)
+        fake_time.sleep(2.25)
+        assert limiter.delay_before_request() == 0.0
+
+
+def test_rate_limiter_keeps_one_window_when_date_rounding_moves_the_reset(fake_time):
+    limiter = RateLimiter(fake_time.clock)
+    for dummy in range(2):
+        assert limiter.delay_before_request() == 0.0
+    reset = str(int(START) + 10)
+    # Two answers of one window; the older one, stamped a second earlier by the server, arrives last.
+    limiter.record_answer({'Date': http_date(START), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': reset})
+    fake_time.sleep(0.01)
+    limiter.record_answer({'Date': http_date(START - 1), 'X-RateLimit-Remaining': '5', 'X-RateLimit-Reset': reset})
+    assert limiter.delay_before_request() == pytest.approx(10.24)
+
+
+@pytest.mark.parametrize('spelling', ['X-RateLimit', 'X-Ratelimit', 'x-ratelimit'])
+def test_rate_limiter_reads_every_spelling_of_the_headers_in_plain_dicts(fake_time, spelling):
+    limiter = RateLimiter(fake_time.clock)
+    assert limiter.delay_before_request() == 0.0
+    limiter.record_answer({spelling + '-Remaining': '0', spelling + '-Reset': '4'})
+    assert limiter.delay_before_request() == pytest.approx(4.0)
+
+
 def test_rate_limiter_pause_extends(fake_time):
     limiter = RateLimiter(fake_time.clock)
     limiter.pause(5)
     fake_time.sleep(1)
     limiter.pause(10)
     assert limiter.delay_before_request() == pytest.approx(10.0)
+
+
+# ---------------------------------------------------------------------------
+# One rate limiter per endpoint
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize('method, path, expected', [
+    ('GET', '/v3/subusers', 'GET /v3/subusers'),
+    ('get', '/v3/subusers?limit=500', 'GET /v3/subusers'),
+    ('PATCH', '/v3/user/settings/enforced_tls', 'PATCH /v3/user/settings/enforced_tls'),
+])
+def test_endpoint_key_is_method_and_path(method, path, expected):
+    assert endpoint_key(method, path) == expected
+
+
+def test_endpoint_rate_limiters_one_per_endpoint(fake_time):
+    limiters = EndpointRateLimiters(fake_time.clock)
+    subusers = limiters.for_request('GET', '/v3/subusers')
+    read = limiters.for_request('GET', '/v3/user/settings/enforced_tls')
+    update = limiters.for_request('PATCH', '/v3/user/settings/enforced_tls')
+    assert len({id(subusers), id(read), id(update)}) == 3
+    assert limiters.for_request('get', '/v3/subusers') is subusers
+    assert limiters.endpoints() == ['GET /v3/subusers', 'GET /v3/user/settings/enforced_tls',
+                                    'PATCH /v3/user/settings/enforced_tls']
+
+
+def test_endpoint_rate_limiters_quota_and_pause_stay_with_their_endpoint(fake_time):
+    limiters = EndpointRateLimiters(fake_time.clock)
+    subusers = limiters.for_request('GET', '/v3/subusers')
+    read = limiters.for_request('GET', '/v3/user/settings/enforced_tls')
+    update = limiters.for_request('PATCH', '/v3/user/settings/enforced_tls')
+    assert subusers.delay_before_request() == 0.0
+    subusers.record_answer(headers(0, 30))  # the listing's quota is gone for 30 s
+    update.pause(10)  # an update was answered 429
+    assert subusers.delay_before_request() == pytest.approx(30.0)
+    assert update.delay_before_request() == pytest.approx(10.0)
+    assert read.delay_before_request() == 0.0  # the reads go on
+
+
+def test_endpoint_rate_limiters_give_all_threads_the_same_limiter(fake_time):
+    limiters = EndpointRateLimiters(fake_time.clock)
+    found = []
+    start = threading.Barrier(8)
+
+    def worker():
+        start.wait()
+        found.append(limiters.for_request('GET', '/v3/user/settings/enforced_tls'))
+
+    threads = [threading.Thread(target=worker) for dummy in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(found) == 8
+    assert all(limiter is found[0] for limiter in found)
