@@ -143,8 +143,10 @@ DEFAULT_FAULTS = {
     'rate_window': 60.0,        # seconds
     'reset_style': 'epoch',     # X-RateLimit-Reset as Unix time ("epoch") or seconds from now ("relative")
     'fail_next': [],            # one-shot faults, in order: {"status", "retry_after", "reset", "location", "drop",
-                                # "malformed", "empty", "slow_ms", "method", "account", "after_apply"}; "after_apply"
-                                # (for "status" and "drop") overrides error_after_apply / drop_after_apply
+                                # "malformed", "empty", "slow_ms", "method", "account", "after_apply", "skip"};
+                                # "after_apply" (for "status" and "drop") overrides error_after_apply /
+                                # drop_after_apply; "skip": N lets N matching requests pass first (a read after
+                                # an update fails, the read before it does not)
 }
 
 
@@ -340,6 +342,9 @@ class Emulator:
                 if fault.get('method') not in (None, method):
                     continue
                 if 'account' in fault and fault['account'] != (on_behalf_of or PARENT):
+                    continue
+                if fault.get('skip'):
+                    fault['skip'] -= 1  # let this matching request pass; strike a later one
                     continue
                 del faults['fail_next'][index]
                 return dict(fault)
