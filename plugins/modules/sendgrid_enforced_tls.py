@@ -111,7 +111,7 @@ notes:
     what was sent fails the task, as not confirmed.
   - When the update's outcome is unknown (a server error, a timeout or a lost connection until the retries ran
     out, or an answer that cannot be read), the setting is read back before the task fails, with the same
-    repeated reads. If it shows the values asked for, the update was applied: the account is reported as changed,
+    repeated reads. If it shows the values asked for, the update was applied, and the account is reported as changed,
     with a warning naming SendGrid's error. If it shows the values from before, the task fails saying that the
     update was not applied. If the read fails too, the task fails saying that the outcome is unknown.
   - In batch mode (O(subusers)), diff mode shows one before/after per changed account, also when the task runs
