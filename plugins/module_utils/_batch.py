@@ -198,6 +198,21 @@ def summarize(results: List[dict]) -> dict:
             'failed': failed, 'not_attempted': sum(1 for result in results if result.get('not_attempted'))}
 
 
+def warning_message(results: List[dict]) -> Optional[str]:
+    """One bounded warning for the accounts of a batch whose results carry ``warnings`` (updates
+    applied although SendGrid answered them with an error): the first few by name and the first
+    warning in full, or that one warning when a single account has one."""
+    warned = [result for result in results if result.get('warnings')]
+    if not warned:
+        return None
+    if len(warned) == 1:
+        return warned[0]['warnings'][0]
+    return ('{0} of {1} accounts were changed although SendGrid answered their update with an error: {2}.'
+            ' First warning: {3} Every account has its own warnings in results.'.format(
+                len(warned), len(results), name_some([result['account'] for result in warned]),
+                warned[0]['warnings'][0]))
+
+
 def name_some(names: List[str], limit: int = NAMED_IN_MESSAGES, noun: str = '') -> str:
     """``a, b, c, and 7 more``: the first ``limit`` names of a list (``noun`` follows "more")."""
     shown = ', '.join(names[:limit])

@@ -32,6 +32,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls import (
     InvalidSettingsResponse,
     normalize_settings,
+    reported_fields,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import (
     CAUSE_ENDPOINT,
@@ -209,9 +210,14 @@ class SendGridClient:
         return self._settings(self.request('GET', ENFORCED_TLS_PATH, on_behalf_of), 'GET', on_behalf_of)
 
     def update_enforced_tls(self, settings: dict, on_behalf_of: Optional[str] = None) -> dict:
-        """PATCH the setting; returns the settings SendGrid reports back, normalised."""
+        """PATCH the setting; returns the fields SendGrid's answer holds, normalised.
+
+        A field the answer leaves out is left out here, not given its default: an
+        answer to an update that leaves ``version`` out says nothing about the version
+        (see ``_enforced_tls.reported_fields``).
+        """
         answer = self.request('PATCH', ENFORCED_TLS_PATH, on_behalf_of, body=settings)
-        return self._settings(answer, 'PATCH', on_behalf_of)
+        return self._settings(answer, 'PATCH', on_behalf_of, parse=reported_fields)
 
     def list_subusers(self, username: Optional[str] = None, region: str = 'all', page_size: int = SUBUSERS_PAGE_SIZE,
                       on_behalf_of: Optional[str] = None) -> List[dict]:
@@ -263,9 +269,9 @@ class SendGridClient:
             longest_page = max(longest_page, len(page))
             offset += len(page)
 
-    def _settings(self, answer, method, on_behalf_of):
+    def _settings(self, answer, method, on_behalf_of, parse=normalize_settings):
         try:
-            return normalize_settings(answer)
+            return parse(answer)
         except InvalidSettingsResponse as exc:
             raise SendGridResponseError(
                 "SendGrid's answer to {0} {1} for {2} is not an Enforced TLS setting: {3}. Nothing was"

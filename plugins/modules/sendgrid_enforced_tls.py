@@ -105,8 +105,17 @@ notes:
   - At least one of O(require_tls), O(require_valid_cert) and O(version) is required.
   - The update sends the whole setting (current values overlaid with the ones asked for), so no field is reset by
     being left out.
-  - SendGrid's answer to the update is the after-state. If it disagrees with what was sent, the task fails
+  - SendGrid's answer to the update is the after-state. If a value in it contradicts what was sent, the task fails
     rather than report a change that may not have happened.
+  - A setting that SendGrid's answer to the update leaves out (its documented example answers leave out C(version))
+    is confirmed by reading the setting back. A read right after an update may not show it yet, so a read that
+    shows another value is repeated, at most three reads within 1.5 seconds. Only a value that still contradicts
+    what was sent fails the task, as not confirmed.
+  - When the update's outcome is unknown (a server error, a timeout or a lost connection until the retries ran
+    out, or an answer that cannot be read), the setting is read back before the task fails, with the same
+    repeated reads. If it shows the values asked for, the update was applied, and the account is reported as changed,
+    with a warning naming SendGrid's error. If it shows the values from before, the task fails saying that the
+    update was not applied. If the read fails too, the task fails saying that the outcome is unknown.
   - In batch mode (O(subusers)), diff mode shows one before/after per changed account, also when the task runs
     in a C(loop) (each account's entry of RV(results) carries its own C(diff)).
   - ansible-core shows no diff for a task that failed. When one account of a batch fails, the task fails after all
@@ -169,7 +178,8 @@ EXAMPLES = r'''
 RETURN = r'''
 enforced_tls:
   description:
-    - The Enforced TLS setting after the task, as SendGrid reported it after the update.
+    - The Enforced TLS setting after the task, as SendGrid reported it after the update; the settings its answer
+      left out, or all of them when it answered with an error, as read back right after.
     - In check mode, the setting the task would have set.
   returned: success, when O(subusers) is not used
   type: dict
@@ -239,7 +249,10 @@ results:
       type: bool
       sample: false
     msg:
-      description: What happened to the account, or why it failed (with SendGrid's message and what to check).
+      description:
+        - What happened to the account, or why it failed (with SendGrid's message and what to check).
+        - For an update that failed with an error of unknown outcome, whether reading the setting back showed it
+          "not applied", or that the outcome is unknown.
       type: str
       sample: changed require_valid_cert, version
     not_attempted:
@@ -283,6 +296,18 @@ results:
       description: For an account whose request was given up after retries, the seconds it waited between them.
       type: float
       sample: 31.5
+    warnings:
+      description:
+        - For an account changed although SendGrid answered its update with an error (a read right after showed
+          the values asked for), what happened, with SendGrid's error. The task's warnings say it too.
+        - Absent for other accounts.
+      type: list
+      elements: str
+      sample: ["SendGrid answered the update of subuser 'marketing' with an error, but reading the setting back
+        (one read) shows the values asked for (version=1.2): the update was applied, and the account is reported
+        as changed. The error: PATCH /v3/user/settings/enforced_tls for subuser 'marketing' failed with HTTP 500
+        Internal Server Error after 5 retries and 31.5 s of waiting (SendGrid says: internal error). SendGrid had a
+        server error; try again later."]
     diff:
       description:
         - In diff mode, for a changed account, its before/after with a header naming it, so that the C(--diff) output
@@ -345,6 +370,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._batch import (
     pool_size_for,
     run_for_each,
     summarize,
+    warning_message,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls import (
     ENFORCEMENT_MODES,
@@ -381,6 +407,8 @@ def account_result(account, outcome, check_mode, with_diff=False):
               'msg': describe_differences(outcome['differences'], check_mode, outcome['stricter']),
               'before': outcome['before'], 'after': outcome['after'], 'differences': outcome['differences'],
               'stricter': outcome['stricter']}
+    if outcome['warnings']:
+        result['warnings'] = list(outcome['warnings'])
     # In a loop, ansible-core's callbacks look for each account's diff in its own entry.
     if with_diff and outcome['changed']:
         result['diff'] = build_diff(outcome, account)
@@ -394,6 +422,8 @@ def apply_to_one(module, client, desired, on_behalf_of):
                                 enforcement=module.params['enforcement'])
     except SendGridError as error:
         fail_on_error(module, error, changed=False, account=on_behalf_of)
+    for warning in outcome['warnings']:
+        module.warn(warning)
     result = dict(changed=outcome['changed'], enforced_tls=outcome['after'], before=outcome['before'],
                   account=on_behalf_of, differences=outcome['differences'], stricter=outcome['stricter'],
                   check_mode=module.check_mode,
@@ -425,6 +455,9 @@ def apply_to_many(module, client, desired, subusers):
     if module._diff:
         # The task's own list, for tasks without a loop: the diffs the changed accounts already carry.
         result['diff'] = [item['diff'] for item in results if 'diff' in item]
+    warning = warning_message(results)
+    if warning:
+        module.warn(warning)
     message = failure_message(results, action='audit' if module.check_mode else 'enforce TLS on',
                               key_failure=key_check.failure, describe_error=describe_error)
     if message:

@@ -64,6 +64,25 @@ Where the real API's behaviour is unknown, and what the emulator does instead:
 * ``version`` is left out of answers for accounts marked ``legacy`` and, with the
   ``omit_version`` fault, for every account ("older accounts"). When that happens
   for real is unknown.
+* Answers to a PATCH: the spec's example answers (GET and PATCH) leave ``version``
+  out, while a live-API test of another tool PATCHed 1.2 and read 1.2 back. By
+  default the emulator answers a PATCH with the whole setting; the
+  ``patch_answer_omits`` fault (``--patch-answer-omits version``) leaves the named
+  fields out of every answer to a PATCH, the update being applied all the same.
+* Read-after-write lag: another tool's maintainers note that a read right after an
+  update may not show it yet; how long that lasts is unknown. By default a GET shows
+  an update at once; with the ``read_lag_ms`` fault (``--read-lag-ms N``) a GET within
+  N ms after a PATCH of the same account still shows the setting from before that
+  PATCH (logged with the fault ``read lag``); ``/_emulator/state`` shows the update.
+* Updates of unknown outcome: whether SendGrid ever applies an update and then
+  answers it with a 5xx, or loses the answer, is not documented. A status fault
+  strikes before the request is processed (nothing applied), unless
+  ``error_after_apply`` (``--error-after-apply``) or the one-shot fault's
+  ``"after_apply": true`` says it strikes after: the PATCH is applied and answered
+  with the status (logged as ``status 500 after apply``). Likewise a ``drop`` closes
+  the connection before the request is processed, unless ``drop_after_apply``
+  (``--drop-after-apply``) or ``"after_apply": true``: the update is applied and its
+  answer lost (logged as ``drop after apply``).
 * Rate limits: SendGrid documents a limit per endpoint, a Unix-time reset, and the
   429 body; the emulator follows (one fixed window per API key and endpoint,
   ``X-RateLimit-Reset`` a whole-second Unix time, or seconds from now with
@@ -126,11 +145,16 @@ DEFAULT_FAULTS = {
     'error_statuses': [500, 502, 503, 504],
     'drop_rate': 0.0,           # share of API requests whose connection is closed without an answer
     'drop_after_apply': False,  # drop after a PATCH was applied (the update happened, the answer is lost)
+    'error_after_apply': False,  # answer a status fault after a PATCH was applied (the update happened, the answer
+                                 # is an error: a 500 for an update that was made)
     'malformed_rate': 0.0,      # share answered 200 with a truncated JSON body
     'empty_body_rate': 0.0,     # share answered 200 with an empty body
     'slow_rate': 0.0,           # share whose body arrives slow_ms after the headers
     'slow_ms': 0,
     'omit_version': False,      # leave "version" out of every settings answer
+    'patch_answer_omits': [],   # fields left out of every answer to a PATCH (the spec's example answer has no version)
+    'read_lag_ms': 0,           # a GET within this many ms after a PATCH of the same account shows the setting from
+                                # before that PATCH (read-after-write lag)
     'ignore_patch': False,      # PATCH answers 200 with the old setting, unchanged
     'unknown_subuser_status': 403,  # the answer for an On-Behalf-Of account that is not the key's: 403 or 401
     'subusers_max_limit': SUBUSERS_MAX_LIMIT,  # GET /v3/subusers caps limit at this (a server that caps lower)
@@ -141,7 +165,10 @@ DEFAULT_FAULTS = {
     'rate_limit_headers': 'X-RateLimit',  # how the rate-limit headers are spelt: "X-RateLimit" or "X-Ratelimit"
     'clock_skew_seconds': 0,    # the emulator's clock this far off the machine's, in Date and X-RateLimit-Reset
     'fail_next': [],            # one-shot faults, in order: {"status", "retry_after", "reset", "location", "drop",
-                                # "malformed", "empty", "slow_ms", "method", "account"}
+                                # "malformed", "empty", "slow_ms", "method", "account", "after_apply", "skip"};
+                                # "after_apply" (for "status" and "drop") overrides error_after_apply /
+                                # drop_after_apply; "skip": N lets N matching requests pass first (a read after
+                                # an update fails, the read before it does not)
 }
 
 
@@ -233,8 +260,13 @@ def build_config(args):
         value = getattr(args, name, None)
         if value is not None:
             config['faults'][name] = value
-    if args.omit_version:
-        config['faults']['omit_version'] = True
+    for name in ('omit_version', 'drop_after_apply', 'error_after_apply'):
+        if getattr(args, name, False):
+            config['faults'][name] = True
+    if args.read_lag_ms is not None:
+        config['faults']['read_lag_ms'] = args.read_lag_ms
+    if args.patch_answer_omits:
+        config['faults']['patch_answer_omits'] = list(args.patch_answer_omits)
     check_fault_values(config['faults'])
     return config
 
@@ -280,12 +312,14 @@ class Emulator:
         with self._lock:
             if 'parent' in changes:
                 self.parent['settings'].update(changes['parent'])
+                self.parent.pop('lag', None)
             for name, settings in changes.get('subusers', {}).items():
                 if name not in self.subusers:
                     entry = make_subuser(len(self.subusers), name, DEFAULT_SETTINGS)
                     self.subusers[name] = entry
                     self.by_id[str(entry['id'])] = entry
                 self.subusers[name]['settings'].update(settings)
+                self.subusers[name].pop('lag', None)
 
     def get_faults(self):
         with self._lock:
@@ -353,6 +387,9 @@ class Emulator:
                     continue
                 if 'account' in fault and fault['account'] != (on_behalf_of or PARENT):
                     continue
+                if fault.get('skip'):
+                    fault['skip'] -= 1  # let this matching request pass; strike a later one
+                    continue
                 del faults['fail_next'][index]
                 return dict(fault)
             roll = self._rng.random
@@ -367,6 +404,16 @@ class Emulator:
             if faults['slow_rate'] and roll() < faults['slow_rate']:
                 return {'slow_ms': faults['slow_ms']}
             return None
+
+    def after_apply(self, fault, kind):
+        """Whether a one-shot or random fault of ``kind`` ("drop" or "status") strikes after the request was
+        processed (a PATCH applied) rather than before: its own "after_apply", else the fault setting."""
+        if not fault or not fault.get(kind):
+            return False
+        if 'after_apply' in fault:
+            return bool(fault['after_apply'])
+        with self._lock:
+            return bool(self.faults['drop_after_apply' if kind == 'drop' else 'error_after_apply'])
 
     def latency(self):
         with self._lock:
@@ -440,17 +487,31 @@ class Emulator:
             raise ApiError(int(entry['fail_status']), 'internal error', field=None)
         return entry['username'], entry
 
-    def settings_answer(self, entry):
+    def settings_answer(self, entry, settings=None, omit=()):
+        """The answer for an account's setting (``settings`` instead of its own, when given)."""
         with self._lock:
-            answer = dict(entry['settings'])
+            answer = dict(entry['settings'] if settings is None else settings)
             if entry.get('legacy') or self.faults['omit_version']:
                 answer.pop('version', None)
+            for field in omit:
+                answer.pop(field, None)
         return answer
+
+    def lagging_settings(self, entry):
+        """The setting a GET still shows within read_lag_ms of a PATCH of the account, or None."""
+        with self._lock:
+            lag = entry.get('lag')
+            if lag and time.monotonic() < lag['until']:
+                return dict(lag['settings'])
+        return None
 
     def get_enforced_tls(self, scopes, on_behalf_of):
         require_scope(scopes, READ_SCOPE)
         _name, entry = self.account(on_behalf_of)
-        return 200, self.settings_answer(entry)
+        lagging = self.lagging_settings(entry)
+        if lagging is not None:
+            return 200, self.settings_answer(entry, lagging), 'read lag'
+        return 200, self.settings_answer(entry), None
 
     def patch_enforced_tls(self, scopes, on_behalf_of, raw_body):
         require_scope(scopes, UPDATE_SCOPE)
@@ -458,8 +519,16 @@ class Emulator:
         changes = validate_settings_body(raw_body)
         with self._lock:
             if not self.faults['ignore_patch']:
+                previous = dict(entry['settings'])
                 entry['settings'].update(changes)
-        return 200, self.settings_answer(entry)
+                lag_ms = float(self.faults['read_lag_ms'] or 0)
+                if lag_ms > 0 and entry['settings'] != previous:
+                    lag = entry.get('lag')
+                    if lag and time.monotonic() < lag['until']:
+                        previous = lag['settings']  # still showing an older setting: keep showing it
+                    entry['lag'] = {'settings': previous, 'until': time.monotonic() + lag_ms / 1000.0}
+            omit = list(self.faults['patch_answer_omits'] or [])
+        return 200, self.settings_answer(entry, omit=omit), None
 
     def list_subusers(self, scopes, query):
         require_scope(scopes, SUBUSERS_SCOPE)
@@ -483,7 +552,7 @@ class Emulator:
             if include_region:
                 item['region'] = entry['region']
             page.append(item)
-        return 200, page
+        return 200, page, None
 
 
 def require_scope(scopes, scope):
@@ -646,34 +715,25 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(delay)
         status, answer, headers, fault_name = 500, None, {}, None
         fault = emulator.take_fault(method, on_behalf_of)
+        status_after_apply = emulator.after_apply(fault, 'status')
         try:
             key = emulator.authorize(self.headers.get('Authorization'))
             headers, over_limit = emulator.rate_limit(key, method, path)
-            if fault and fault.get('drop') and not emulator.get_faults()['drop_after_apply']:
+            if fault and fault.get('drop') and not emulator.after_apply(fault, 'drop'):
                 emulator.record(method, path, query_text(query), on_behalf_of, None, 'drop')
                 return self.drop_connection()
-            if fault and fault.get('status'):
+            if fault and fault.get('status') and not status_after_apply:
                 fault_name = 'status {0}'.format(fault['status'])
-                fault_headers = {}
-                if fault.get('retry_after') is not None:
-                    fault_headers['Retry-After'] = str(fault['retry_after'])
-                if fault.get('location'):
-                    fault_headers['Location'] = str(fault['location'])
-                if fault.get('reset') is not None:
-                    _limit_name, remaining_name, reset_name = emulator.rate_limit_header_names()
-                    fault_headers[remaining_name] = '0'
-                    fault_headers[reset_name] = str(emulator.reset_epoch(fault['reset']))
-                message = {429: 'too many requests'}.get(fault['status'], 'moved' if fault.get('location') else 'internal error')
-                raise ApiError(int(fault['status']), message, headers=fault_headers)
+                raise fault_error(emulator, fault)
             if over_limit:
                 raise ApiError(429, 'too many requests')
             scopes = emulator.keys[key]
             if path == ENFORCED_TLS_PATH and method == 'GET':
-                status, answer = emulator.get_enforced_tls(scopes, on_behalf_of)
+                status, answer, fault_name = emulator.get_enforced_tls(scopes, on_behalf_of)
             elif path == ENFORCED_TLS_PATH and method == 'PATCH':
-                status, answer = emulator.patch_enforced_tls(scopes, on_behalf_of, body)
+                status, answer, fault_name = emulator.patch_enforced_tls(scopes, on_behalf_of, body)
             elif path == SUBUSERS_PATH and method == 'GET':
-                status, answer = emulator.list_subusers(scopes, query)
+                status, answer, fault_name = emulator.list_subusers(scopes, query)
             elif path in (ENFORCED_TLS_PATH, SUBUSERS_PATH):
                 raise ApiError(405, 'method not allowed')
             else:
@@ -684,6 +744,11 @@ class Handler(BaseHTTPRequestHandler):
         if fault and fault.get('drop'):
             emulator.record(method, path, query_text(query), on_behalf_of, status, 'drop after apply')
             return self.drop_connection()
+        if status_after_apply:
+            # The request was processed (a PATCH applied), and the answer is the fault's error all the same.
+            error = fault_error(emulator, fault)
+            status, answer, fault_name = error.status, error.body, 'status {0} after apply'.format(fault['status'])
+            headers = dict(headers, **error.headers)
         raw = TOO_MANY_REQUESTS_BODY if status == 429 else None
         if fault and fault.get('malformed') and status == 200:
             raw, fault_name = json.dumps(answer).encode('utf-8')[:-3], 'malformed'
@@ -694,6 +759,21 @@ class Handler(BaseHTTPRequestHandler):
             fault_name = 'slow {0} ms'.format(slow_ms)
         emulator.record(method, path, query_text(query), on_behalf_of, status, fault_name)
         return self.send_json(status, answer, headers, slow_ms=slow_ms, raw=raw)
+
+
+def fault_error(emulator, fault):
+    """The error answer of a status fault: its status, Retry-After, X-RateLimit-Reset or Location."""
+    fault_headers = {}
+    if fault.get('retry_after') is not None:
+        fault_headers['Retry-After'] = str(fault['retry_after'])
+    if fault.get('location'):
+        fault_headers['Location'] = str(fault['location'])
+    if fault.get('reset') is not None:
+        _limit_name, remaining_name, reset_name = emulator.rate_limit_header_names()
+        fault_headers[remaining_name] = '0'
+        fault_headers[reset_name] = str(emulator.reset_epoch(fault['reset']))
+    message = {429: 'too many requests'}.get(fault['status'], 'moved' if fault.get('location') else 'internal error')
+    return ApiError(int(fault['status']), message, headers=fault_headers)
 
 
 def query_text(query):
@@ -740,6 +820,19 @@ def parse_args(argv=None):
     parser.add_argument('--slow-rate', dest='slow_rate', type=float, help='share of slow answers')
     parser.add_argument('--slow-ms', dest='slow_ms', type=float, help='how slow a slow answer is')
     parser.add_argument('--omit-version', action='store_true', help='leave "version" out of every answer')
+    parser.add_argument('--patch-answer-omits', dest='patch_answer_omits', action='append',
+                        choices=['require_tls', 'require_valid_cert', 'version'],
+                        help='leave this field out of every answer to a PATCH, as the spec\'s example answers leave out'
+                             ' "version" (fault patch_answer_omits); repeatable')
+    parser.add_argument('--read-lag-ms', dest='read_lag_ms', type=float,
+                        help='a GET within this many ms after a PATCH of the same account still shows the setting'
+                             ' from before it (fault read_lag_ms; default 0)')
+    parser.add_argument('--error-after-apply', dest='error_after_apply', action='store_true',
+                        help='a status fault (fail_next "status", error_rate) on a PATCH strikes after the update was'
+                             ' applied: updates applied and then answered 500 (fault error_after_apply)')
+    parser.add_argument('--drop-after-apply', dest='drop_after_apply', action='store_true',
+                        help='a dropped PATCH (fail_next "drop", drop_rate) is applied before its connection is'
+                             ' closed: the update happens, its answer is lost (fault drop_after_apply)')
     parser.add_argument('--unknown-subuser-status', dest='unknown_subuser_status', type=int, choices=[401, 403],
                         help='the status answered for an On-Behalf-Of account that is not the key\'s (default 403)')
     parser.add_argument('--rate-limit', dest='rate_limit', type=int,

@@ -21,6 +21,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._batch import (
     not_attempted_result,
     run_for_each,
     summarize,
+    warning_message,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import (
     SendGridAPIError,
@@ -310,6 +311,28 @@ def test_failure_message_names_every_failed_account_and_the_first_error():
     assert failure_message(results) == (
         'Could not enforce TLS on 2 of 4 accounts: b, d. First error: first problem. Every account has its own'
         ' result in results.')
+
+
+def warned(account, warning):
+    return dict(ok(account, changed=True), warnings=[warning])
+
+
+def test_warning_message_none_without_warnings():
+    assert warning_message([]) is None
+    assert warning_message([ok('a'), ok('b', changed=True), failed('c')]) is None
+
+
+def test_warning_message_of_one_account_is_its_warning():
+    assert warning_message([ok('a'), warned('b', 'SendGrid answered the update of b with an error.')]) == (
+        'SendGrid answered the update of b with an error.')
+
+
+def test_warning_message_of_many_accounts_names_them_and_gives_the_first():
+    results = [warned('w{0:02d}'.format(index), 'warning {0}.'.format(index)) for index in range(12)] + [ok('a')]
+    assert warning_message(results) == (
+        '12 of 13 accounts were changed although SendGrid answered their update with an error: w00, w01, w02, w03,'
+        ' w04, w05, w06, w07, w08, w09, and 2 more. First warning: warning 0. Every account has its own warnings'
+        ' in results.')
 
 
 def test_failure_message_with_another_action():

@@ -8,22 +8,29 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls import (
+    CONFIRM_READS,
+    CONFIRM_WAITS,
     DEFAULT_VERSION,
     EXACT,
     MINIMUM,
+    AnswerCheck,
     InvalidSettingsResponse,
     SettingsError,
     canonical_version,
+    check_answer,
     compare_fields,
     describe_differences,
+    describe_reads,
     describe_value,
     differing_fields,
     fields_to_change,
     merge_settings,
     normalize_settings,
+    only_fields,
     parse_desired_settings,
     parse_version,
     reconcile,
+    reported_fields,
     stricter_fields,
     strictness,
     unconfirmed_fields,
@@ -265,6 +272,63 @@ def test_unconfirmed_fields(sent, reported, expected):
 
 
 # ---------------------------------------------------------------------------
+# reported_fields / check_answer: SendGrid's answer to an update, field by field
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize('body, expected', [
+    ({'require_tls': True, 'require_valid_cert': False, 'version': 1.2}, full(True, False, 1.2)),
+    # Left out, or a null version: no default, the field is not in the answer.
+    ({'require_tls': True, 'require_valid_cert': False}, {'require_tls': True, 'require_valid_cert': False}),
+    ({'require_tls': True, 'require_valid_cert': False, 'version': None},
+     {'require_tls': True, 'require_valid_cert': False}),
+    ({'version': '1.30'}, {'version': 1.3}),
+    ({}, {}),
+    ({'extra': 1, 'require_valid_cert': True}, {'require_valid_cert': True}),
+])
+def test_reported_fields(body, expected):
+    assert reported_fields(body) == expected
+
+
+@pytest.mark.parametrize('body, message', [
+    ({'require_tls': None}, 'require_tls is null in the response, expected a boolean'),
+    ({'require_valid_cert': 'yes'}, "require_valid_cert is 'yes' (string) in the response, expected a boolean"),
+    ({'version': 'TLSv1.2'}, "version is 'TLSv1.2' (string) in the response, expected a number such as 1.2"),
+    ([], 'expected a JSON object with require_tls and require_valid_cert, got list'),
+    ('ok', "expected a JSON object with require_tls and require_valid_cert, got 'ok' (string)"),
+])
+def test_reported_fields_refuses_what_is_not_a_setting(body, message):
+    with pytest.raises(InvalidSettingsResponse) as excinfo:
+        reported_fields(body)
+    assert str(excinfo.value) == message
+
+
+@pytest.mark.parametrize('sent, reported, confirmed, missing, contradicting', [
+    (full(True, True, 1.2), full(True, True, '1.20'), ['require_tls', 'require_valid_cert', 'version'], [], []),
+    # The spec's example answer to a PATCH leaves the version out: it is missing, not 1.1.
+    (full(True, True, 1.2), {'require_tls': True, 'require_valid_cert': True},
+     ['require_tls', 'require_valid_cert'], ['version'], []),
+    (full(True, True, 1.2), {'require_tls': False, 'version': 1.1}, [], ['require_valid_cert'],
+     ['require_tls', 'version']),
+    (full(True, True, 1.2), {}, [], ['require_tls', 'require_valid_cert', 'version'], []),
+    # Only the fields sent count.
+    ({'version': 1.3}, {'require_tls': False}, [], ['version'], []),
+])
+def test_check_answer(sent, reported, confirmed, missing, contradicting):
+    assert check_answer(sent, reported) == AnswerCheck(confirmed, missing, contradicting)
+
+
+def test_only_fields():
+    assert only_fields(full(True, False, 1.2), ['version', 'require_tls']) == {'require_tls': True, 'version': 1.2}
+    assert only_fields({'version': 1.2}, ['require_tls']) == {}
+
+
+@pytest.mark.parametrize('reads, waited, text', [(1, 0.0, 'one read'), (2, 0.5, '2 reads over 0.5 s'),
+                                                 (3, 1.5, '3 reads over 1.5 s')])
+def test_describe_reads(reads, waited, text):
+    assert describe_reads(reads, waited) == text
+
+
+# ---------------------------------------------------------------------------
 # strictness: the floor semantics of enforcement=minimum
 # ---------------------------------------------------------------------------
 
@@ -341,30 +405,54 @@ def test_describe_differences(differences, check_mode, stricter, text):
 # ---------------------------------------------------------------------------
 
 class FakeClient:
-    """Stands in for SendGridClient: a current setting, and what a PATCH answers."""
+    """Stands in for SendGridClient: a current setting, and what a PATCH answers.
 
-    def __init__(self, current, patch_answer=None):
+    GET answers ``current``; after a PATCH, the GETs answer ``reads_after_patch`` first,
+    in order (settings, or SendGridErrors to raise: a read that lags, or fails). PATCH
+    applies what was sent and answers it, or ``patch_answer`` (then nothing is applied),
+    or raises ``patch_error`` (after applying the update when ``applied``).
+    """
+
+    def __init__(self, current, patch_answer=None, reads_after_patch=(), patch_error=None, applied=False):
         self.current = current
         self.patch_answer = patch_answer
+        self.reads_after_patch = list(reads_after_patch)
+        self.patch_error = patch_error
+        self.applied = applied
+        self.patched = False
         self.calls = []
 
     def get_enforced_tls(self, on_behalf_of=None):
         self.calls.append(('GET', on_behalf_of))
+        if self.patched and self.reads_after_patch:
+            read = self.reads_after_patch.pop(0)
+            if isinstance(read, Exception):
+                raise read
+            return dict(read)
         return dict(self.current)
 
     def update_enforced_tls(self, settings, on_behalf_of=None):
         self.calls.append(('PATCH', on_behalf_of, dict(settings)))
+        self.patched = True
+        if self.patch_error is not None:
+            if self.applied:
+                self.current = dict(settings)
+            raise self.patch_error
         if self.patch_answer is not None:
             return dict(self.patch_answer)
         self.current = dict(settings)
         return dict(settings)
+
+    @property
+    def methods(self):
+        return [call[0] for call in self.calls]
 
 
 def test_reconcile_unchanged_sends_no_patch():
     client = FakeClient(full(True, True, 1.2))
     outcome = reconcile(client, parse_desired_settings({'require_tls': True, 'version': '1.2'}), on_behalf_of='sub')
     assert outcome == {'changed': False, 'before': full(True, True, 1.2), 'after': full(True, True, 1.2),
-                       'differences': [], 'stricter': []}
+                       'differences': [], 'stricter': [], 'warnings': []}
     assert client.calls == [('GET', 'sub')]
 
 
@@ -375,6 +463,7 @@ def test_reconcile_changed_patches_the_full_merged_object():
     assert outcome['differences'] == ['require_tls']
     assert outcome['before'] == full(False, True, 1.3)
     assert outcome['after'] == full(True, True, 1.3)
+    assert outcome['warnings'] == []
     # The body holds every field: those not asked for keep their current value.
     assert client.calls == [('GET', None), ('PATCH', None, full(True, True, 1.3))]
 
@@ -388,13 +477,14 @@ def test_reconcile_after_state_is_the_patch_answer():
     assert outcome['after'] == answer
     assert outcome['after'] is not client.calls[1][2]
     assert client.calls[1] == ('PATCH', 'account-id 42', full(True, False, 1.2))
+    assert client.methods == ['GET', 'PATCH']
 
 
 def test_reconcile_check_mode_sends_no_patch_and_predicts():
     client = FakeClient(full(False, False, 1.1))
     outcome = reconcile(client, {'require_valid_cert': True, 'version': 1.3}, on_behalf_of='sub', check_mode=True)
     assert outcome == {'changed': True, 'before': full(False, False, 1.1), 'after': full(False, True, 1.3),
-                       'differences': ['require_valid_cert', 'version'], 'stricter': []}
+                       'differences': ['require_valid_cert', 'version'], 'stricter': [], 'warnings': []}
     assert client.calls == [('GET', 'sub')]
 
 
@@ -424,35 +514,223 @@ def test_reconcile_disagreeing_answer_is_not_a_change(on_behalf_of, account):
     assert 'require_tls' not in message
     assert 'not reported as a change' in message
     assert error.account == on_behalf_of
-    assert [call[0] for call in client.calls] == ['GET', 'PATCH']
+    assert error.before == full(False, False, 1.1)
+    assert client.methods == ['GET', 'PATCH']
 
+
+# ---------------------------------------------------------------------------
+# reconcile: a PATCH answer that leaves a field out
+# ---------------------------------------------------------------------------
+
+def without_version(settings):
+    answer = dict(settings)
+    del answer['version']
+    return answer
+
+
+def test_the_confirming_reads_are_few_and_short():
+    assert CONFIRM_READS == 3
+    assert len(CONFIRM_WAITS) == CONFIRM_READS - 1
+    assert 0 < sum(CONFIRM_WAITS) <= 1.5
+
+
+def test_reconcile_answer_without_version_is_confirmed_by_one_read(fake_time):
+    # The spec's own example answer to a PATCH has no version: that is not 1.1.
+    client = FakeClient(full(False, False, 1.1), patch_answer=without_version(full(True, True, 1.2)),
+                        reads_after_patch=[full(True, True, 1.2)])
+    outcome = reconcile(client, {'require_tls': True, 'require_valid_cert': True, 'version': 1.2},
+                        on_behalf_of='sub', sleep=fake_time.sleep)
+    assert outcome['changed'] is True
+    assert outcome['after'] == full(True, True, 1.2)
+    assert outcome['warnings'] == []
+    assert client.methods == ['GET', 'PATCH', 'GET']
+    assert fake_time.sleeps == []
+
+
+def test_reconcile_a_read_that_lags_once_is_read_again(fake_time):
+    client = FakeClient(full(False, False, 1.1), patch_answer=without_version(full(True, True, 1.2)),
+                        reads_after_patch=[full(True, True, 1.1), full(True, True, 1.2)])
+    outcome = reconcile(client, {'require_tls': True, 'require_valid_cert': True, 'version': 1.2},
+                        on_behalf_of='sub', sleep=fake_time.sleep)
+    assert outcome['changed'] is True
+    assert outcome['after'] == full(True, True, 1.2)
+    assert client.methods == ['GET', 'PATCH', 'GET', 'GET']
+    assert fake_time.sleeps == [CONFIRM_WAITS[0]]
+
+
+def test_reconcile_the_answer_outranks_a_lagging_read_on_the_fields_it_holds(fake_time):
+    # The read still shows require_tls false, but the answer confirmed require_tls: only version is read for.
+    client = FakeClient(full(False, False, 1.1), patch_answer=without_version(full(True, False, 1.2)),
+                        reads_after_patch=[full(False, False, 1.2)])
+    outcome = reconcile(client, {'require_tls': True, 'version': 1.2}, on_behalf_of='sub', sleep=fake_time.sleep)
+    assert outcome['changed'] is True
+    assert outcome['after'] == full(True, False, 1.2)
+    assert client.methods == ['GET', 'PATCH', 'GET']
+
+
+def test_reconcile_an_answer_without_any_field_is_confirmed_by_reading(fake_time):
+    client = FakeClient(full(False, False, 1.1), patch_answer={}, reads_after_patch=[full(True, False, 1.1)])
+    outcome = reconcile(client, {'require_tls': True}, on_behalf_of='sub', sleep=fake_time.sleep)
+    assert outcome['changed'] is True
+    assert outcome['after'] == full(True, False, 1.1)
+
+
+@pytest.mark.parametrize('on_behalf_of, account', [(None, 'the parent account'), ('sub', "subuser 'sub'")])
+def test_reconcile_a_read_that_contradicts_what_was_sent_is_not_confirmed(fake_time, on_behalf_of, account):
+    # The version is left out of the answer and of every read: reads take it as the default, 1.1.
+    client = FakeClient(full(False, False, 1.1), patch_answer=without_version(full(False, False, 1.2)),
+                        reads_after_patch=[without_version(full())] * 3)
+    client.reads_after_patch = [normalize_settings(read) for read in client.reads_after_patch]
+    with pytest.raises(SendGridUpdateNotConfirmed) as excinfo:
+        reconcile(client, {'version': 1.2}, on_behalf_of=on_behalf_of, sleep=fake_time.sleep)
+    error = excinfo.value
+    assert error.message == (
+        'SendGrid accepted the update of {0} with an answer that leaves out version, and reading the setting back'
+        ' (3 reads over 1.5 s) shows version=1.1 where version=1.2 was sent; the update is not confirmed, so it is'
+        ' not reported as a change. Check in the SendGrid console whether the account can use these'
+        ' values.'.format(account))
+    assert error.before == full(False, False, 1.1)
+    assert error.account == on_behalf_of
+    assert client.methods == ['GET', 'PATCH', 'GET', 'GET', 'GET']
+    assert fake_time.sleeps == list(CONFIRM_WAITS)
+
+
+def test_reconcile_a_contradiction_in_the_answer_needs_no_read(fake_time):
+    client = FakeClient(full(False, False, 1.1), patch_answer={'require_tls': False})
+    with pytest.raises(SendGridUpdateNotConfirmed) as excinfo:
+        reconcile(client, {'require_tls': True, 'version': 1.2}, on_behalf_of='sub', sleep=fake_time.sleep)
+    assert 'reports require_tls=false where require_tls=true was sent' in excinfo.value.message
+    assert client.methods == ['GET', 'PATCH']
+
+
+def test_reconcile_a_confirming_read_that_fails_leaves_the_outcome_unknown(fake_time):
+    read_error = SendGridRetriesExhausted("GET /v3/user/settings/enforced_tls for subuser 'sub' failed with HTTP 503",
+                                          'sub', 503)
+    client = FakeClient(full(False, False, 1.1), patch_answer=without_version(full(False, False, 1.2)),
+                        reads_after_patch=[read_error])
+    with pytest.raises(SendGridRetriesExhausted) as excinfo:
+        reconcile(client, {'version': 1.2}, on_behalf_of='sub', sleep=fake_time.sleep)
+    error = excinfo.value
+    assert error is read_error
+    assert error.message == (
+        "GET /v3/user/settings/enforced_tls for subuser 'sub' failed with HTTP 503 This read was to confirm the"
+        " update of subuser 'sub', which SendGrid accepted with an answer that leaves out version: whether SendGrid"
+        ' applied version=1.2 is unknown. Read the setting again (sendgrid_enforced_tls_info) before relying on it.')
+    assert error.before == full(False, False, 1.1)
+    assert error.outcome_unknown is True
+
+
+# ---------------------------------------------------------------------------
+# reconcile: an update whose answer was an error of unknown outcome is read back
+# ---------------------------------------------------------------------------
 
 class FailingPatchClient(FakeClient):
-    """A client whose PATCH raises the given error."""
+    """A client whose PATCH raises the given error (after applying the update when ``applied``)."""
 
-    def __init__(self, current, error):
-        super().__init__(current)
+    def __init__(self, current, error, applied=False, reads_after_patch=()):
+        super().__init__(current, patch_error=error, applied=applied, reads_after_patch=reads_after_patch)
         self.error = error
 
-    def update_enforced_tls(self, settings, on_behalf_of=None):
-        self.calls.append(('PATCH', on_behalf_of, dict(settings)))
-        raise self.error
+
+def unknown_outcome_errors():
+    in_doubt = SendGridRetriesExhausted('PATCH was rate limited (HTTP 429).', 'sub', 429)
+    in_doubt.outcome_unknown = True  # an earlier attempt ended in a 5xx: the refused retry proves nothing
+    return [
+        SendGridRetriesExhausted('PATCH failed with HTTP 503.', 'sub', 503),
+        SendGridRetriesExhausted('PATCH could not reach the API.', 'sub', None),
+        SendGridResponseError('PATCH answered 200 with an empty body.', 'sub'),
+        in_doubt,
+    ]
 
 
-@pytest.mark.parametrize('error', [
-    SendGridRetriesExhausted('PATCH failed with HTTP 503', 'sub', 503),
-    SendGridRetriesExhausted('PATCH could not reach the API', 'sub', None),
-    SendGridResponseError('PATCH answered 200 with an empty body', 'sub'),
-])
-def test_reconcile_patch_of_unknown_outcome_says_so(error):
+@pytest.mark.parametrize('error', unknown_outcome_errors())
+def test_reconcile_an_update_applied_despite_its_error_is_a_change_with_a_warning(fake_time, error):
+    client = FailingPatchClient(full(False, False, 1.1), error, applied=True)
+    outcome = reconcile(client, {'require_tls': True, 'version': 1.2}, on_behalf_of='sub', sleep=fake_time.sleep)
+    assert outcome['changed'] is True
+    assert outcome['before'] == full(False, False, 1.1)
+    assert outcome['after'] == full(True, False, 1.2)
+    assert outcome['differences'] == ['require_tls', 'version']
+    assert outcome['warnings'] == [
+        "SendGrid answered the update of subuser 'sub' with an error, but reading the setting back (one read) shows"
+        ' the values asked for (require_tls=true, version=1.2): the update was applied, and the account is reported'
+        ' as changed. The error: {0}'.format(error.message)]
+    assert client.methods == ['GET', 'PATCH', 'GET']
+    assert fake_time.sleeps == []
+
+
+def test_reconcile_an_update_applied_despite_its_error_may_show_after_a_lag(fake_time):
+    error = SendGridRetriesExhausted('PATCH failed with HTTP 500.', 'sub', 500)
+    client = FailingPatchClient(full(False, False, 1.1), error, applied=True, reads_after_patch=[full()])
+    outcome = reconcile(client, {'require_tls': True}, on_behalf_of='sub', sleep=fake_time.sleep)
+    assert outcome['changed'] is True
+    assert outcome['after'] == full(True, False, 1.1)
+    assert 'reading the setting back (2 reads over 0.5 s) shows the values asked for (require_tls=true)' in (
+        outcome['warnings'][0])
+    assert client.methods == ['GET', 'PATCH', 'GET', 'GET']
+
+
+def test_reconcile_the_warning_is_bounded():
+    error = SendGridRetriesExhausted('PATCH failed: ' + 'x' * 5000, 'sub', 500)
+    client = FailingPatchClient(full(False, False, 1.1), error, applied=True)
+    outcome = reconcile(client, {'require_tls': True}, on_behalf_of='sub', sleep=lambda seconds: None)
+    assert len(outcome['warnings'][0]) < 700
+    assert outcome['warnings'][0].endswith('(5014 characters)')
+
+
+@pytest.mark.parametrize('error', unknown_outcome_errors())
+def test_reconcile_an_update_the_reads_show_as_before_was_not_applied(fake_time, error):
+    message = error.message
     client = FailingPatchClient(full(False, False, 1.1), error)
     with pytest.raises(type(error)) as excinfo:
-        reconcile(client, {'require_tls': True}, on_behalf_of='sub')
-    assert excinfo.value.message.endswith(
-        ' The update was sent and whether SendGrid applied it is unknown: read the setting again'
+        reconcile(client, {'require_tls': True, 'version': 1.2}, on_behalf_of='sub', sleep=fake_time.sleep)
+    assert excinfo.value is error
+    assert error.message == message + (
+        ' The update was not applied: reading the setting back (3 reads over 1.5 s) shows it as before'
+        ' (require_tls=false, version=1.1).')
+    assert 'unknown' not in error.message
+    assert str(error) == error.message
+    assert error.before == full(False, False, 1.1)
+    assert error.outcome_unknown is False
+    assert client.methods == ['GET', 'PATCH', 'GET', 'GET', 'GET']
+    assert fake_time.sleeps == list(CONFIRM_WAITS)
+
+
+@pytest.mark.parametrize('error', unknown_outcome_errors())
+def test_reconcile_an_update_whose_read_fails_too_stays_unknown(fake_time, error):
+    message = error.message
+    read_error = SendGridRetriesExhausted(
+        "GET /v3/user/settings/enforced_tls for subuser 'sub' could not reach the API.", 'sub', None)
+    client = FailingPatchClient(full(False, False, 1.1), error, reads_after_patch=[read_error])
+    with pytest.raises(type(error)) as excinfo:
+        reconcile(client, {'require_tls': True}, on_behalf_of='sub', sleep=fake_time.sleep)
+    assert excinfo.value is error
+    assert error.message == message + (
+        ' The update was sent and whether SendGrid applied it is unknown: reading the setting back failed too'
+        " (GET /v3/user/settings/enforced_tls for subuser 'sub' could not reach the API). Read it again"
         ' (sendgrid_enforced_tls_info) before relying on it.')
-    assert str(excinfo.value) == excinfo.value.message
-    assert excinfo.value.before == full(False, False, 1.1)
+    assert error.before == full(False, False, 1.1)
+    assert client.methods == ['GET', 'PATCH', 'GET']
+
+
+def test_reconcile_a_read_that_shows_neither_old_nor_asked_values_leaves_the_outcome_unknown(fake_time):
+    error = SendGridRetriesExhausted('PATCH failed with HTTP 503.', 'sub', 503)
+    client = FailingPatchClient(full(False, False, 1.1), error, reads_after_patch=[full(version=1.3)] * 3)
+    with pytest.raises(SendGridRetriesExhausted) as excinfo:
+        reconcile(client, {'version': 1.2}, on_behalf_of='sub', sleep=fake_time.sleep)
+    assert excinfo.value.message == (
+        'PATCH failed with HTTP 503. The update was sent and whether SendGrid applied it is unknown: reading the'
+        ' setting back (3 reads over 1.5 s) shows version=1.3, neither what was sent (version=1.2) nor what was there'
+        ' before. Read it again (sendgrid_enforced_tls_info) before relying on it.')
+
+
+def test_reconcile_only_the_fields_changed_decide_whether_it_was_applied(fake_time):
+    # Someone else turned require_valid_cert on meanwhile: the update of require_tls was applied all the same.
+    error = SendGridRetriesExhausted('PATCH failed with HTTP 503.', 'sub', 503)
+    client = FailingPatchClient(full(False, False, 1.1), error, reads_after_patch=[full(True, True, 1.1)])
+    outcome = reconcile(client, {'require_tls': True}, on_behalf_of='sub', sleep=fake_time.sleep)
+    assert outcome['changed'] is True
+    assert outcome['after'] == full(True, True, 1.1)
 
 
 @pytest.mark.parametrize('status', [400, 403, 404, 429])
@@ -460,9 +738,18 @@ def test_reconcile_patch_refused_by_sendgrid_changed_nothing(status):
     error = SendGridAPIError('PATCH failed with HTTP {0}'.format(status), 'sub', status)
     client = FailingPatchClient(full(False, False, 1.1), error)
     with pytest.raises(SendGridAPIError) as excinfo:
-        reconcile(client, {'require_tls': True}, on_behalf_of='sub')
+        reconcile(client, {'require_tls': True}, on_behalf_of='sub', sleep=pytest.fail)
     assert excinfo.value.message == 'PATCH failed with HTTP {0}'.format(status)
     assert excinfo.value.before == full(False, False, 1.1)
+    # A refusal is not read back: nothing was applied.
+    assert client.methods == ['GET', 'PATCH']
+
+
+def test_reconcile_check_mode_never_reads_back():
+    client = FailingPatchClient(full(False, False, 1.1), SendGridRetriesExhausted('PATCH failed', 'sub', 503))
+    outcome = reconcile(client, {'require_tls': True}, on_behalf_of='sub', check_mode=True, sleep=pytest.fail)
+    assert outcome['changed'] is True
+    assert client.methods == ['GET']
 
 
 class TaggedStr(str):
@@ -485,21 +772,12 @@ def test_describe_value_names_yaml_types_not_python_classes(value, shown):
     assert describe_value(value) == shown
 
 
-def test_reconcile_refused_retry_after_an_open_attempt_says_the_outcome_is_unknown():
-    error = SendGridRetriesExhausted('PATCH was rate limited (HTTP 429)', 'sub', 429)
-    error.outcome_unknown = True  # an earlier attempt ended in a 5xx
-    client = FailingPatchClient(full(False, False, 1.1), error)
-    with pytest.raises(SendGridRetriesExhausted) as excinfo:
-        reconcile(client, {'require_tls': True}, on_behalf_of='sub')
-    assert 'whether SendGrid applied it is unknown' in excinfo.value.message
-
-
 def test_reconcile_minimum_keeps_a_stricter_account_and_sends_nothing():
     client = FakeClient(full(True, True, 1.3))
     outcome = reconcile(client, {'require_tls': True, 'require_valid_cert': False, 'version': 1.2},
                         on_behalf_of='sub', enforcement=MINIMUM)
     assert outcome == {'changed': False, 'before': full(True, True, 1.3), 'after': full(True, True, 1.3),
-                       'differences': [], 'stricter': ['require_valid_cert', 'version']}
+                       'differences': [], 'stricter': ['require_valid_cert', 'version'], 'warnings': []}
     assert client.calls == [('GET', 'sub')]
 
 

@@ -131,12 +131,18 @@ def run_module(monkeypatch, main, args, session):
 class FakeAccount:
     """One SendGrid account's Enforced TLS setting: GET returns it, PATCH updates it.
 
-    Use as ``FakeSession(forever=lambda: account)``.
+    ``patch_answer``: what a PATCH answers instead, without applying anything.
+    ``omit``: the fields a PATCH answer leaves out (as the spec's example answers do).
+    ``answer_after_apply``: the FakeResponse a PATCH answers after applying the update
+    (an update applied and then answered with an error). Use as
+    ``FakeSession(forever=lambda: account)``.
     """
 
-    def __init__(self, state, patch_answer=None):
+    def __init__(self, state, patch_answer=None, omit=(), answer_after_apply=None):
         self.state = dict(state)
         self.patch_answer = patch_answer
+        self.omit = omit
+        self.answer_after_apply = answer_after_apply
 
     def __call__(self, method, url, kwargs):
         if method == 'GET':
@@ -145,7 +151,9 @@ class FakeAccount:
             if self.patch_answer is not None:
                 return FakeResponse(200, self.patch_answer)
             self.state.update(kwargs['json'])
-            return FakeResponse(200, self.state)
+            if self.answer_after_apply is not None:
+                return self.answer_after_apply
+            return FakeResponse(200, dict((name, value) for name, value in self.state.items() if name not in self.omit))
         raise AssertionError('unexpected method {0}'.format(method))
 
 

@@ -9,8 +9,10 @@ import json
 
 import pytest
 import requests
+from ansible.module_utils import basic
 from ansible.module_utils.basic import missing_required_lib
 
+from ansible_collections.mailops.sendgrid.plugins.module_utils import _enforced_tls as enforced_tls
 from ansible_collections.mailops.sendgrid.plugins.module_utils import _module_support as module_support
 from ansible_collections.mailops.sendgrid.plugins.module_utils._client import ENFORCED_TLS_PATH
 from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_enforced_tls
@@ -31,9 +33,27 @@ MODULE = sendgrid_enforced_tls
 URL = 'https://api.sendgrid.com' + ENFORCED_TLS_PATH
 
 
-def account_session(state, patch_answer=None):
-    account = FakeAccount(state, patch_answer)
+def account_session(state, patch_answer=None, **options):
+    account = FakeAccount(state, patch_answer, **options)
     return account, FakeSession(forever=lambda: account)
+
+
+@pytest.fixture
+def warned(monkeypatch):
+    """The module's warnings, as it gives them to module.warn()."""
+    seen = []
+    monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, warning: seen.append(warning))
+    return seen
+
+
+@pytest.fixture
+def no_waits(monkeypatch):
+    """The reads that confirm an update follow each other without waiting."""
+    monkeypatch.setattr(enforced_tls, 'CONFIRM_WAITS', (0.0, 0.0))
+
+
+SERVER_ERROR = FakeResponse(500, {'errors': [{'message': 'internal error'}]})
+UNAVAILABLE = FakeResponse(503, {'errors': [{'message': 'try later'}]})
 
 
 def test_changed_then_unchanged(run):
@@ -331,6 +351,69 @@ def test_unconfirmed_update_fails_without_change(run):
     assert result['msg'].startswith(
         "SendGrid accepted the update of subuser 'x' but reports version=1.1 where version=1.3 was sent")
     assert session.methods == ['GET', 'PATCH']
+
+
+def test_update_answered_without_version_is_confirmed_by_a_read(run, warned):
+    # The spec's example answer to a PATCH has no version; before, that was taken as 1.1 and failed the task.
+    dummy, session = account_session(settings(False, False, 1.1), omit=('version',))
+    result = run(args(require_tls=True, version='1.2', on_behalf_of='x'), session)
+    assert 'failed' not in result
+    assert result['changed'] is True
+    assert result['enforced_tls'] == settings(True, False, 1.2)
+    assert session.methods == ['GET', 'PATCH', 'GET']
+    assert warned == []
+
+
+def test_update_applied_but_answered_with_an_error_is_a_change_with_a_warning(run, warned):
+    account, session = account_session(settings(False, False, 1.1), answer_after_apply=SERVER_ERROR)
+    result = run(args(require_tls=True, version='1.2', on_behalf_of='x', max_retries=0), session)
+    assert 'failed' not in result
+    assert result['changed'] is True
+    assert result['before'] == settings(False, False, 1.1)
+    assert result['enforced_tls'] == settings(True, False, 1.2)
+    assert result['differences'] == ['require_tls', 'version']
+    assert warned == [
+        "SendGrid answered the update of subuser 'x' with an error, but reading the setting back (one read) shows the"
+        ' values asked for (require_tls=true, version=1.2): the update was applied, and the account is reported as'
+        " changed. The error: PATCH /v3/user/settings/enforced_tls for subuser 'x' failed with HTTP 500 Internal"
+        ' Server Error after 0 retries and 0.0 s of waiting (SendGrid says: internal error). SendGrid had a server'
+        ' error; try again later.']
+    assert session.methods == ['GET', 'PATCH', 'GET']
+
+
+def test_update_answered_with_an_error_and_read_as_before_was_not_applied(run, warned, no_waits):
+    session = FakeSession([FakeResponse(200, settings()), UNAVAILABLE], forever=lambda: FakeResponse(200, settings()))
+    result = run(args(require_tls=True, max_retries=0), session)
+    assert result['failed'] is True
+    assert result['changed'] is False
+    assert result['status'] == 503
+    assert result['msg'] == (
+        'PATCH /v3/user/settings/enforced_tls for the parent account failed with HTTP 503 Service Unavailable after'
+        ' 0 retries and 0.0 s of waiting (SendGrid says: try later). SendGrid had a server error; try again later.'
+        ' The update was not applied: reading the setting back (3 reads over 0 s) shows it as before'
+        ' (require_tls=false). To retry for longer, raise max_retries (now 0) or max_total_wait (now 300 s).')
+    assert session.methods == ['GET', 'PATCH', 'GET', 'GET', 'GET']
+    assert warned == []
+
+
+def test_update_answered_with_an_error_whose_read_fails_too_is_of_unknown_outcome(run):
+    session = FakeSession([FakeResponse(200, settings()), UNAVAILABLE, UNAVAILABLE])
+    result = run(args(require_tls=True, max_retries=0), session)
+    assert result['failed'] is True
+    assert result['changed'] is False
+    assert result['status'] == 503
+    assert (' The update was sent and whether SendGrid applied it is unknown: reading the setting back failed too'
+            ' (GET /v3/user/settings/enforced_tls for the parent account failed with HTTP 503 Service Unavailable'
+            ' after 0 retries and 0.0 s of waiting (SendGrid says: try later). SendGrid had a server error; try again'
+            ' later). Read it again (sendgrid_enforced_tls_info) before relying on it.') in result['msg']
+    assert session.methods == ['GET', 'PATCH', 'GET']
+
+
+def test_check_mode_reads_nothing_back(run):
+    session = FakeSession([FakeResponse(200, settings())])
+    result = run(args(require_tls=True, _ansible_check_mode=True), session)
+    assert result['changed'] is True
+    assert session.methods == ['GET']
 
 
 def test_invalid_answer_fails_without_status(run):

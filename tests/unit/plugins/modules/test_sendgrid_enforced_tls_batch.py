@@ -9,7 +9,9 @@ from __future__ import annotations
 
 
 import pytest
+from ansible.module_utils import basic
 
+from ansible_collections.mailops.sendgrid.plugins.module_utils import _enforced_tls as enforced_tls
 from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_enforced_tls
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.sendgrid_module_helpers import (
     args as module_args,
@@ -185,6 +187,80 @@ def test_batch_unconfirmed_update_fails_that_account(run):
     assert result['results'][1]['msg'].startswith(
         "SendGrid accepted the update of subuser 'b' but reports version=1.1 where version=1.2 was sent")
     assert result['msg'].startswith('Could not enforce TLS on 1 of 2 accounts: b. First error: SendGrid accepted')
+
+
+@pytest.fixture
+def warned(monkeypatch):
+    """The module's warnings, as it gives them to module.warn()."""
+    seen = []
+    monkeypatch.setattr(basic.AnsibleModule, 'warn', lambda self, warning: seen.append(warning))
+    return seen
+
+
+def update_outcomes_session(applied_then_500=(), not_applied_503=(), omit_version=()):
+    """A fleet whose PATCHes for some accounts are applied and then answered 500, answered 503 without
+    being applied, or answered without the version."""
+    states = dict((name, settings(False, False, 1.1)) for name in 'abcd')
+    fleet, session = fleet_session(states)
+
+    def answer(method, url, kwargs):
+        account = kwargs['headers'].get('On-Behalf-Of')
+        if method == 'PATCH' and account in not_applied_503:
+            return FakeResponse(503, {'errors': [{'message': 'try later'}]})
+        response = fleet(method, url, kwargs)
+        if method == 'PATCH' and account in applied_then_500:
+            return FakeResponse(500, {'errors': [{'message': 'internal error'}]})
+        if method == 'PATCH' and account in omit_version:
+            return FakeResponse(200, {'require_tls': True, 'require_valid_cert': True})
+        return response
+
+    session.forever = lambda: answer
+    return fleet, session
+
+
+def test_batch_updates_of_unknown_outcome_are_read_back(run, warned, monkeypatch):
+    monkeypatch.setattr(enforced_tls, 'CONFIRM_WAITS', (0.0, 0.0))
+    fleet, session = update_outcomes_session(applied_then_500=['b'], not_applied_503=['c'], omit_version=['d'])
+    result = run(args(subusers=['a', 'b', 'c', 'd'], max_retries=0), session)
+    before = settings(False, False, 1.1)
+    changed = ['require_tls', 'require_valid_cert', 'version']
+    assert result['failed'] is True
+    assert result['changed'] is True
+    assert result['summary'] == {'total': 4, 'changed': 3, 'unchanged': 0, 'failed': 1, 'not_attempted': 0}
+    assert result['results'][0] == account_result('a', before, TARGET, changed)
+    # b: applied, then answered 500: a change, with a warning in its result and in the task's.
+    b_warning = (
+        "SendGrid answered the update of subuser 'b' with an error, but reading the setting back (one read) shows"
+        ' the values asked for (require_tls=true, require_valid_cert=true, version=1.2): the update was applied, and'
+        " the account is reported as changed. The error: PATCH /v3/user/settings/enforced_tls for subuser 'b' failed"
+        ' with HTTP 500 Internal Server Error after 0 retries and 0.0 s of waiting (SendGrid says: internal error).'
+        ' SendGrid had a server error; try again later.')
+    assert result['results'][1] == dict(account_result('b', before, TARGET, changed), warnings=[b_warning])
+    assert warned == [b_warning]
+    # c: answered 503 and not applied, as the reads show.
+    assert result['results'][2]['failed'] is True
+    assert result['results'][2]['before'] == before
+    assert result['results'][2]['status'] == 503
+    assert ('The update was not applied: reading the setting back (3 reads over 0 s) shows it as before'
+            ' (require_tls=false, require_valid_cert=false, version=1.1).') in result['results'][2]['msg']
+    assert 'unknown' not in result['results'][2]['msg']
+    # d: answered without the version, confirmed by a read.
+    assert result['results'][3] == account_result('d', before, TARGET, changed)
+    assert result['msg'].startswith('Could not enforce TLS on 1 of 4 accounts: c. First error: PATCH')
+    assert fleet.methods_for('b') == ['GET', 'PATCH', 'GET']
+    assert fleet.methods_for('c') == ['GET', 'GET', 'GET', 'GET']  # the 503s never reach the fleet
+    assert fleet.methods_for('d') == ['GET', 'PATCH', 'GET']
+
+
+def test_batch_many_updates_applied_despite_errors_give_one_warning(run, warned):
+    fleet, session = update_outcomes_session(applied_then_500=['a', 'c'])
+    result = run(args(subusers=['a', 'b', 'c'], max_retries=0), session)
+    assert 'failed' not in result
+    assert result['summary']['changed'] == 3
+    assert ['warnings' in item for item in result['results']] == [True, False, True]
+    assert len(warned) == 1
+    assert warned[0].startswith('2 of 3 accounts were changed although SendGrid answered their update with an'
+                                " error: a, c. First warning: SendGrid answered the update of subuser 'a'")
 
 
 def test_batch_check_mode_sends_no_patch(run):
