@@ -43,6 +43,9 @@ Its own control API, under ``/_emulator/`` (no auth, never logged or rate limite
   it: its entry is the last of the log. Requests other threads are answering then are cut off: one
   already logged was applied and its answer may or may not get out; one not logged gets no answer
   (a PATCH among them may have changed the state, which ends with the process).
+  ``unanswered_accounts`` lists accounts whose API requests get no answer: each is logged with
+  status null and fault ``unanswered``, and its connection stays open until the client closes it or
+  the emulator stops.
 * ``POST /_emulator/reset``: the state, faults and log as at start.
 * ``POST /_emulator/shutdown``: stop.
 
@@ -129,6 +132,7 @@ DEFAULT_FAULTS = {
     'fail_next': [],            # one-shot faults, in order: {"status", "retry_after", "reset", "location", "drop",
                                 # "malformed", "empty", "slow_ms", "method", "account"}
     'stop_at': None,            # the request that ends the emulator, unapplied and unanswered: {"method", "account"}
+    'unanswered_accounts': [],  # accounts whose API requests get no answer (the connection is held open)
 }
 # The keys of a stop_at rule, and of the part of a fail_next fault that says which request it is for.
 REQUEST_MATCH_KEYS = ('method', 'account')
@@ -367,6 +371,11 @@ class Emulator:
         finally:
             os._exit(0)
 
+    def is_unanswered(self, on_behalf_of):
+        """Whether the unanswered_accounts fault holds back this account's requests."""
+        with self._lock:
+            return (on_behalf_of or PARENT) in self.faults['unanswered_accounts']
+
     def take_fault(self, method, on_behalf_of):
         """The fault for this request, if any: a queued one-shot first, then the random rates."""
         with self._lock:
@@ -597,6 +606,14 @@ class Handler(BaseHTTPRequestHandler):
         print('SendGrid emulator stopped at {0} {1} for {2} (stop_at); it answers nothing more'.format(
             self.command, self.path.split('?')[0], self.headers.get('On-Behalf-Of') or PARENT), flush=True)
 
+    def withhold_answer(self):
+        """unanswered_accounts: send nothing, and keep the connection until the client closes it."""
+        try:
+            self.rfile.read(1)
+        except OSError:
+            pass
+        self.drop_connection()
+
     def dispatch(self):
         parts = urlsplit(self.path)
         body = self.read_body()
@@ -649,6 +666,9 @@ class Handler(BaseHTTPRequestHandler):
         on_behalf_of = self.headers.get('On-Behalf-Of')
         if emulator.is_stop_request(method, on_behalf_of):
             emulator.stop(method, path, query_text(query), on_behalf_of, last_words=self.stop_serving)
+        if emulator.is_unanswered(on_behalf_of):
+            emulator.record(method, path, query_text(query), on_behalf_of, None, 'unanswered')
+            return self.withhold_answer()
         delay = emulator.latency()
         if delay:
             time.sleep(delay)
