@@ -43,6 +43,17 @@ Its own control API, under ``/_emulator/`` (no auth, never logged or rate limite
   (``{"parent": {...}, "subusers": {"name": {...}}}``).
 * ``GET``/``PATCH /_emulator/faults``: fault injection (see ``DEFAULT_FAULTS``);
   ``fail_next`` queues one-shot faults, e.g. ``[{"status": 429, "retry_after": 1}]``.
+  ``stop_at`` (or ``--stop-at PATCH:acct-05``) names the request the emulator stops at, e.g.
+  ``{"method": "PATCH", "account": "acct-05"}`` (either key may be left out; ``(parent)`` is the
+  parent account): when it arrives, the emulator logs it with status null and fault ``stop``
+  (flushed to the request log file), does not apply or answer it, stops listening (later connections
+  are refused), closes that connection and exits with status 0. Nothing is applied or logged after
+  it: its entry is the last of the log. Requests other threads are answering then are cut off: one
+  already logged was applied and its answer may or may not get out; one not logged gets no answer
+  (a PATCH among them may have changed the state, which ends with the process).
+  ``unanswered_accounts`` lists accounts whose API requests get no answer: each is logged with
+  status null and fault ``unanswered``, and its connection stays open until the client closes it or
+  the emulator stops.
 * ``POST /_emulator/reset``: the state, faults and log as at start.
 * ``POST /_emulator/shutdown``: stop.
 
@@ -169,7 +180,11 @@ DEFAULT_FAULTS = {
                                 # "after_apply" (for "status" and "drop") overrides error_after_apply /
                                 # drop_after_apply; "skip": N lets N matching requests pass first (a read after
                                 # an update fails, the read before it does not)
+    'stop_at': None,            # the request that ends the emulator, unapplied and unanswered: {"method", "account"}
+    'unanswered_accounts': [],  # accounts whose API requests get no answer (the connection is held open)
 }
+# The keys of a stop_at rule, and of the part of a fail_next fault that says which request it is for.
+REQUEST_MATCH_KEYS = ('method', 'account')
 
 
 class ApiError(Exception):
@@ -197,6 +212,35 @@ def endpoint_name(method, path):
     if path in (ENFORCED_TLS_PATH, SUBUSERS_PATH):
         return '{0} {1}'.format(method, path)
     return 'other'
+
+
+def request_matches(rule, method, on_behalf_of):
+    """Whether a request is the one a rule (stop_at, a fail_next fault) is for: its "method" and
+    "account" (``(parent)`` for no On-Behalf-Of), each when the rule gives it."""
+    if rule.get('method') not in (None, method):
+        return False
+    return 'account' not in rule or rule['account'] == (on_behalf_of or PARENT)
+
+
+def check_stop_at(rule):
+    """Refuse a stop_at rule that is not null or an object of REQUEST_MATCH_KEYS with string values."""
+    if rule is None:
+        return
+    if not isinstance(rule, dict) or not all(key in REQUEST_MATCH_KEYS and isinstance(value, str)
+                                             for key, value in rule.items()):
+        raise ValueError('stop_at must be null or an object with "method" and/or "account" (strings)')
+
+
+def parse_stop_at(text):
+    """``--stop-at PATCH:acct-05`` as the stop_at rule ``{"method": "PATCH", "account": "acct-05"}``;
+    either part may be empty (``:acct-05``, ``PATCH``) to match any."""
+    method, _sep, account = text.partition(':')
+    rule = {}
+    if method:
+        rule['method'] = method.upper()
+    if account:
+        rule['account'] = account
+    return rule
 
 
 def canonical_version(value):
@@ -249,6 +293,9 @@ def build_config(args):
                 offset + index, entry['username'], settings, entry.get('region', 'global'),
                 bool(entry.get('disabled', False)), bool(entry.get('legacy', False)), entry.get('fail_status')))
         config['faults'].update(loaded.get('faults', {}))
+    if args.stop_at is not None:
+        config['faults']['stop_at'] = args.stop_at
+    check_stop_at(config['faults']['stop_at'])
     for spec in args.key or []:
         key, _sep, scopes = spec.partition(':')
         config['keys'][key] = [scope for scope in scopes.split(',') if scope] if _sep else list(ALL_SCOPES)
@@ -331,6 +378,7 @@ class Emulator:
             if unknown:
                 raise ApiError(400, 'unknown fault settings: {0}'.format(', '.join(unknown)))
             check_fault_values(dict(self.faults, **changes))
+            check_stop_at(changes.get('stop_at'))
             self.faults.update(changes)
             return copy.deepcopy(self.faults)
 
@@ -369,23 +417,49 @@ class Emulator:
 
     def record(self, method, path, query, on_behalf_of, status, fault):
         with self._lock:
-            entry = {'seq': len(self.log) + 1, 'time': time.time(), 'method': method, 'path': path,
-                     'query': query, 'on_behalf_of': on_behalf_of, 'status': status, 'fault': fault}
-            self.log.append(entry)
-            if self._request_log:
-                self._request_log.write(json.dumps(entry) + '\n')
-                self._request_log.flush()
+            self._append_to_log(method, path, query, on_behalf_of, status, fault)
+
+    def _append_to_log(self, method, path, query, on_behalf_of, status, fault):
+        """Log a request, and write it to the request log file (flushed); the caller holds the lock."""
+        entry = {'seq': len(self.log) + 1, 'time': time.time(), 'method': method, 'path': path,
+                 'query': query, 'on_behalf_of': on_behalf_of, 'status': status, 'fault': fault}
+        self.log.append(entry)
+        if self._request_log:
+            self._request_log.write(json.dumps(entry) + '\n')
+            self._request_log.flush()
 
     # -- faults ----------------------------------------------------------------
+
+    def is_stop_request(self, method, on_behalf_of):
+        """Whether this is the request the stop_at fault names."""
+        with self._lock:
+            rule = self.faults['stop_at']
+            return bool(rule) and request_matches(rule, method, on_behalf_of)
+
+    def stop(self, method, path, query, on_behalf_of, last_words):
+        """stop_at: log this request (status null, fault "stop"), call ``last_words()``, end the process.
+
+        Never returns. The lock is taken and never given back, so no other thread applies or logs a
+        request after this one: its entry is the last of the request log.
+        """
+        self._lock.acquire()  # pylint: disable=consider-using-with
+        try:
+            self._append_to_log(method, path, query, on_behalf_of, None, 'stop')
+            last_words()
+        finally:
+            os._exit(0)
+
+    def is_unanswered(self, on_behalf_of):
+        """Whether the unanswered_accounts fault holds back this account's requests."""
+        with self._lock:
+            return (on_behalf_of or PARENT) in self.faults['unanswered_accounts']
 
     def take_fault(self, method, on_behalf_of):
         """The fault for this request, if any: a queued one-shot first, then the random rates."""
         with self._lock:
             faults = self.faults
             for index, fault in enumerate(faults['fail_next']):
-                if fault.get('method') not in (None, method):
-                    continue
-                if 'account' in fault and fault['account'] != (on_behalf_of or PARENT):
+                if not request_matches(fault, method, on_behalf_of):
                     continue
                 if fault.get('skip'):
                     fault['skip'] -= 1  # let this matching request pass; strike a later one
@@ -660,6 +734,23 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
+    def stop_serving(self):
+        """stop_at's last words: refuse new connections, drop this one unanswered, say so on stdout."""
+        # shutdown, not close: the main thread's select still holds the socket, and a closed socket it
+        # holds would go on listening.
+        self.server.socket.shutdown(socket.SHUT_RDWR)
+        self.drop_connection()
+        print('SendGrid emulator stopped at {0} {1} for {2} (stop_at); it answers nothing more'.format(
+            self.command, self.path.split('?')[0], self.headers.get('On-Behalf-Of') or PARENT), flush=True)
+
+    def withhold_answer(self):
+        """unanswered_accounts: send nothing, and keep the connection until the client closes it."""
+        try:
+            self.rfile.read(1)
+        except OSError:
+            pass
+        self.drop_connection()
+
     def dispatch(self):
         parts = urlsplit(self.path)
         body = self.read_body()
@@ -710,6 +801,11 @@ class Handler(BaseHTTPRequestHandler):
         emulator = self.emulator
         method = self.command
         on_behalf_of = self.headers.get('On-Behalf-Of')
+        if emulator.is_stop_request(method, on_behalf_of):
+            emulator.stop(method, path, query_text(query), on_behalf_of, last_words=self.stop_serving)
+        if emulator.is_unanswered(on_behalf_of):
+            emulator.record(method, path, query_text(query), on_behalf_of, None, 'unanswered')
+            return self.withhold_answer()
         delay = emulator.latency()
         if delay:
             time.sleep(delay)
@@ -849,6 +945,10 @@ def parse_args(argv=None):
     parser.add_argument('--clock-skew-seconds', dest='clock_skew_seconds', type=float,
                         help='set the emulator\'s clock this many seconds ahead of the machine\'s (negative: behind),'
                              ' in the Date header and in X-RateLimit-Reset')
+    parser.add_argument('--stop-at', dest='stop_at', type=parse_stop_at, metavar='METHOD:ACCOUNT',
+                        help='stop at this request (fault stop_at): log it, neither apply nor answer it, refuse'
+                             ' new connections and exit with status 0. E.g. PATCH:acct-05; either part may be'
+                             ' empty to match any, "(parent)" is the parent account')
     parser.add_argument('--request-log', help='also append each request, as a JSON line, to this file as it is'
                         ' answered (it outlives the emulator; never holds headers)')
     parser.add_argument('--verbose', action='store_true', help='print each request (never its headers)')
@@ -863,6 +963,8 @@ def main(argv=None):
         config = build_config(args)
     except ApiError as error:
         sys.exit('sendgrid_emulator: {0}'.format(error))
+    except ValueError as error:
+        sys.exit('the emulator cannot start: {0}'.format(error))
     emulator = Emulator(config, seed=args.seed, request_log=args.request_log)
     server = make_server(emulator, args.host, args.port, args.verbose)
     port = server.server_address[1]

@@ -4,6 +4,11 @@
 # stops in the middle of a batch; each task must end in success or in a failure that names the
 # affected accounts, and every account's result must say what is known about it
 # (tasks/invariants.yml, checked against the emulator's request log and state).
+#
+# Two runs of the emulator (setup_sendgrid_emulator/emulator.sh starts and stops it):
+#   1. cases.yml: one batch call per case of vars/cases.yml, each with its faults set through the
+#      emulator's control API, then the role under a burst of faults (role.yml).
+#   2. emulator_stops.yml: the emulator stops by itself at a request chosen in advance (--stop-at).
 set -eux -o pipefail
 
 source ../setup_sendgrid_emulator/emulator.sh
@@ -18,32 +23,17 @@ status=0
 ansible-playbook cases.yml "$@" || status=1
 stop_emulator
 
-# The emulator stops mid-run. Every answer takes 0.5 s; once acct-05 (the ninth account of the
-# batch) has been read, its PATCH is on its way, and the emulator is killed. The request log
-# file says afterwards which PATCHes were answered.
+# The emulator stops in the middle of a batch (emulator_stops.yml). --stop-at makes the emulator itself
+# stop when acct-05's PATCH arrives: it logs that request, neither applies nor answers it, refuses
+# every later connection and exits. No step waits for a moment to act: the stop comes with that
+# request, however fast or slow the run. The request log file says afterwards what was answered.
 export FAULTS_STOP_LOG="$OUTPUT_DIR/faults-emulator-stops.jsonl"
-export FAULTS_STOP_MARK="$OUTPUT_DIR/faults-emulator-stops.mark"
-rm -f "$FAULTS_STOP_LOG" "$FAULTS_STOP_MARK"
-start_emulator --config files/emulator.json --latency-ms 500 --request-log "$FAULTS_STOP_LOG"
-
-stop_when_read() {
-    set +x
-    local account=$1 how='without reading it (timed out)'
-    for _ in $(seq 1 1500); do
-        if grep -qE "\"method\": \"GET\", .*\"on_behalf_of\": \"$account\", \"status\": 200," "$FAULTS_STOP_LOG" 2>/dev/null; then
-            sleep 0.1
-            how="after reading $account"
-            break
-        fi
-        sleep 0.02
-    done
-    echo "$how" >"$FAULTS_STOP_MARK"
-    kill "$EMULATOR_PID"
-}
-stop_when_read acct-05 &
-stopper=$!
+rm -f "$FAULTS_STOP_LOG"
+start_emulator --config files/emulator.json --request-log "$FAULTS_STOP_LOG" --stop-at PATCH:acct-05
 ansible-playbook emulator_stops.yml "$@" || status=1
-kill "$stopper" 2>/dev/null || true
-wait "$stopper" 2>/dev/null || true
-stop_emulator
+# The emulator ended by itself, with status 0 (stop_emulator would have killed it: status 143).
+if ! wait_for_emulator_exit; then
+    echo "The emulator did not end by itself with status 0 after acct-05's PATCH" >&2
+    status=1
+fi
 exit "$status"

@@ -6,6 +6,7 @@
 #
 # Starts tests/emulator/sendgrid_emulator.py on 127.0.0.1 with a free port, exports
 # EMULATOR_URL and SENDGRID_API_URL, and stops the emulator when the script exits.
+# wait_for_emulator_exit waits for one that was told to stop by itself (--stop-at).
 
 collection_root="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/mailops/sendgrid"
 EMULATOR_SCRIPT="$collection_root/tests/emulator/sendgrid_emulator.py"
@@ -18,6 +19,21 @@ stop_emulator() {
         wait "$EMULATOR_PID" 2>/dev/null || true
         EMULATOR_PID=
     fi
+}
+
+# Wait for an emulator that ends by itself (its stop_at fault, --stop-at) to end, and return its exit
+# status. One still running after $1 seconds (default 10) is stopped, and the wait fails: a bound for a
+# broken run only, as one that works returns as soon as the emulator has ended.
+wait_for_emulator_exit() {
+    local status=0
+    if ! timeout "${1:-10}" tail --pid="$EMULATOR_PID" --sleep-interval=0.1 -f /dev/null; then
+        echo "The SendGrid emulator did not end by itself" >&2
+        stop_emulator
+        return 1
+    fi
+    wait "$EMULATOR_PID" || status=$?
+    EMULATOR_PID=
+    return "$status"
 }
 
 start_emulator() {
