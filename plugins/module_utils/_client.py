@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import random
 import time
-from typing import List, Optional
+from typing import Callable, List, NamedTuple, Optional
 from urllib.parse import urlsplit
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import (
@@ -69,6 +69,14 @@ MAX_PAGE_SIZE = 500
 SUBUSER_REGIONS = ('all', 'global', 'eu')
 # How much of a body without a SendGrid error message a message shows.
 MAX_BODY_EXCERPT = 200
+# How many of SendGrid's error messages an error quotes, and how much of each (and of its field).
+MAX_API_MESSAGES = 10
+MAX_API_MESSAGE = 300
+MAX_API_FIELD = 80
+# How much of SendGrid's error id (what its support asks for) an error shows; longer ones are cut.
+MAX_ERROR_ID = 100
+# SendGrid's help for an error (a text or a link) is shown up to this long, and left out when longer.
+MAX_ERROR_HELP = 200
 
 # The API key scope each call needs, shown when SendGrid answers 403.
 REQUIRED_SCOPES = {
@@ -119,30 +127,112 @@ def normalize_subuser(entry, offset: int = 0) -> dict:
     }
 
 
-def extract_api_messages(text: Optional[str]) -> List[str]:
-    """SendGrid's own error messages from a response body, in either shape it uses.
+class ErrorBody(NamedTuple):
+    """What an error answer's body says: SendGrid's messages, and its error id (or None)."""
+    messages: List[str]
+    error_id: Optional[str]
 
-    ``{"errors": [{"message": ..., "field": ...}]}`` or ``{"error": "..."}``.
+
+def _unchanged(text: str) -> str:
+    return text
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace (newlines included) as one space."""
+    return ' '.join(text.split())
+
+
+def _error_text(value, redact: Callable[[str], str]) -> str:
+    """A message or field of SendGrid's as one line: redacted first, so that no cut leaves part of a key."""
+    return one_line(redact(value if isinstance(value, str) else str(value)))
+
+
+def error_help(value, redact: Callable[[str], str] = _unchanged) -> Optional[str]:
+    """SendGrid's help for one error (a text or link; the spec types it as an object), when short.
+
+    A string or a JSON object or list, on one line; None when absent, of another type,
+    or longer than MAX_ERROR_HELP, so that help never crowds out the message.
+    """
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, (dict, list)) and value:
+        try:
+            text = json.dumps(value, sort_keys=True, separators=(',', ':'))
+        except (TypeError, ValueError):
+            return None
+    else:
+        return None
+    text = one_line(redact(text))
+    return text if text and len(text) <= MAX_ERROR_HELP else None
+
+
+def error_id_of(body, redact: Callable[[str], str] = _unchanged) -> Optional[str]:
+    """SendGrid's error id from a decoded error body: a string (or a number), on one line, cut to
+    MAX_ERROR_ID characters; None when absent or of another type."""
+    value = body.get('id') if isinstance(body, dict) else None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    text = one_line(redact(str(value)))
+    return excerpt(text, MAX_ERROR_ID) if text else None
+
+
+def _error_message(error, redact: Callable[[str], str]) -> Optional[str]:
+    """One entry of ``errors`` as a line: SendGrid's message, then its field and help when given."""
+    if isinstance(error, str):
+        text = _error_text(error, redact)
+        return excerpt(text, MAX_API_MESSAGE) if text else None
+    if not isinstance(error, dict) or not error.get('message'):
+        return None
+    text = _error_text(error['message'], redact)
+    if not text:
+        return None
+    notes = []
+    if error.get('field'):
+        notes.append('field: {0}'.format(excerpt(_error_text(error['field'], redact), MAX_API_FIELD)))
+    help_text = error_help(error.get('help'), redact)
+    if help_text:
+        notes.append('help: {0}'.format(help_text))
+    text = excerpt(text, MAX_API_MESSAGE)
+    return '{0} ({1})'.format(text, '; '.join(notes)) if notes else text
+
+
+def read_error_body(text: Optional[str], redact: Callable[[str], str] = _unchanged) -> ErrorBody:
+    """SendGrid's own error messages and its error id, from a response body in either shape it uses.
+
+    ``{"errors": [{"message": ..., "field": ..., "help": ...}], "id": ...}`` or ``{"error": "..."}``.
+    Every text is bounded, whatever the body holds: each message is cut to MAX_API_MESSAGE
+    characters, at most MAX_API_MESSAGES are kept (then one saying how many more), help
+    longer than MAX_ERROR_HELP is left out, and the id is cut to MAX_ERROR_ID. ``redact``
+    is applied to every text before it is cut.
     """
     try:
         body = json.loads(text) if text else None
     except ValueError:
         body = None
+    if not isinstance(body, dict):
+        return ErrorBody([], None)
     messages = []
-    if isinstance(body, dict):
-        errors = body.get('errors')
-        if isinstance(errors, list):
-            for error in errors:
-                if isinstance(error, dict) and error.get('message'):
-                    message = str(error['message'])
-                    if error.get('field'):
-                        message = '{0} (field: {1})'.format(message, error['field'])
-                    messages.append(message)
-                elif isinstance(error, str):
-                    messages.append(error)
-        if isinstance(body.get('error'), str):
-            messages.append(body['error'])
-    return messages
+    errors = body.get('errors')
+    if isinstance(errors, list):
+        for error in errors:
+            message = _error_message(error, redact)
+            if message:
+                messages.append(message)
+    if isinstance(body.get('error'), str) and body['error'].strip():
+        messages.append(excerpt(_error_text(body['error'], redact), MAX_API_MESSAGE))
+    if len(messages) > MAX_API_MESSAGES:
+        messages = messages[:MAX_API_MESSAGES] + ['and {0} more messages'.format(len(messages) - MAX_API_MESSAGES)]
+    return ErrorBody(messages, error_id_of(body, redact))
+
+
+def extract_api_messages(text: Optional[str], redact: Callable[[str], str] = _unchanged) -> List[str]:
+    """SendGrid's own error messages from a response body (see ``read_error_body``)."""
+    return read_error_body(text, redact).messages
+
+
+def error_id_note(error_id: Optional[str]) -> str:
+    """The sentence that ends an error message when SendGrid gave an error id ('' otherwise)."""
+    return ' SendGrid error id: {0}.'.format(error_id) if error_id else ''
 
 
 def error_hint(status: int, method: str, path: str, on_behalf_of: Optional[str], base_url: str) -> str:
@@ -327,8 +417,10 @@ class SendGridClient:
                                 cause=CAUSE_ENDPOINT)
 
     def api_error(self, response, method, path, on_behalf_of, retries_note='') -> SendGridAPIError:
-        """The exception for an HTTP error answer: status, SendGrid's words, account, what to check."""
-        messages = [self.transport.redact(text) for text in extract_api_messages(response.text)]
+        """The exception for an HTTP error answer: status, SendGrid's words, account, what to check,
+        and SendGrid's error id (for its support) when the body carries one."""
+        said_body = read_error_body(response.text, self.transport.redact)
+        messages = said_body.messages
         if messages:
             said = 'SendGrid says: {0}'.format('; '.join(messages))
         elif response.text and response.text.strip():
@@ -338,8 +430,10 @@ class SendGridClient:
         message = '{0} {1} for {2} failed with {3}{4} ({5}). {6}'.format(
             method, path, describe_account(on_behalf_of), format_status(response.status_code), retries_note,
             said, error_hint(response.status_code, method, path, on_behalf_of, self.base_url)).rstrip()
+        message += error_id_note(said_body.error_id)
         return SendGridAPIError(self.transport.redact(message), account=on_behalf_of, status=response.status_code,
-                                api_messages=messages, cause=status_cause(response.status_code))
+                                api_messages=messages, cause=status_cause(response.status_code),
+                                error_id=said_body.error_id)
 
     def gave_up_error(self, gave_up: TransportGaveUp, method, path, on_behalf_of) -> SendGridRetriesExhausted:
         """The exception for a request the transport gave up: why, how often it retried, how long it waited."""
@@ -349,16 +443,17 @@ class SendGridClient:
         response = gave_up.response
         status = response.status_code if response is not None else None
         messages = []
+        error_id = None
         if gave_up.reason == GAVE_UP_SERVER_ERROR:
             error = self.api_error(response, method, path, on_behalf_of, retries_note=retries_note)
-            message, messages = error.message, error.api_messages
+            message, messages, error_id = error.message, error.api_messages, error.error_id
         elif gave_up.reason == GAVE_UP_RATE_LIMITED:
             status = RATE_LIMITED_STATUS
             if response is not None:
-                messages = [self.transport.redact(text) for text in extract_api_messages(response.text)]
+                messages, error_id = read_error_body(response.text, self.transport.redact)
             said = ' (SendGrid says: {0})'.format('; '.join(messages)) if messages else ''
-            message = ('{0} {1} for {2} was {3}{4}{5}. Run when other clients of this key are idle.'.format(
-                method, path, account, gave_up.detail, retries_note, said))
+            message = ('{0} {1} for {2} was {3}{4}{5}. Run when other clients of this key are idle.{6}'.format(
+                method, path, account, gave_up.detail, retries_note, said, error_id_note(error_id)))
         elif gave_up.reason == GAVE_UP_TIMEOUT:
             message = ('{0} {1} for {2} got no answer in time from {3}: {4}{5}. SendGrid may be slow; try again'
                        ' later.'.format(method, path, account, self.base_url, gave_up.detail, retries_note))
@@ -366,4 +461,4 @@ class SendGridClient:
             message = ('{0} {1} for {2} could not reach {3}: {4}{5}. Check the network and any proxy'
                        ' (HTTPS_PROXY).'.format(method, path, account, self.base_url, gave_up.detail, retries_note))
         return SendGridRetriesExhausted(message, on_behalf_of, status, messages, cause=cause, waited=gave_up.waited,
-                                        retries=gave_up.retries)
+                                        retries=gave_up.retries, error_id=error_id)

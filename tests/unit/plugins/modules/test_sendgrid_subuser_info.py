@@ -170,6 +170,26 @@ def test_api_errors_give_status(run, status, needle):
     assert 'subusers' not in result
 
 
+@pytest.mark.parametrize('status', [400, 403, 500])
+def test_api_error_id_in_the_message_and_result(run, status):
+    answer = {'errors': [{'field': 'limit', 'message': 'nope', 'help': 'see the docs'}], 'id': 'e7a1c0ffee'}
+    session = FakeSession([FakeResponse(status, answer)])
+    result = run(args(max_retries=0), session)
+    assert result['failed'] is True
+    assert result['status'] == status
+    assert result['error_id'] == 'e7a1c0ffee'
+    assert result['api_messages'] == ['nope (field: limit; help: see the docs)']
+    assert result['msg'].startswith('GET /v3/subusers for the parent account failed with HTTP {0}'.format(status))
+    assert ' SendGrid error id: e7a1c0ffee.' in result['msg']
+
+
+def test_api_error_without_an_id_has_no_error_id(run):
+    session = FakeSession([FakeResponse(403, {'errors': [{'message': 'nope'}]})])
+    result = run(args(), session)
+    assert 'error_id' not in result
+    assert 'error id' not in result['msg']
+
+
 def test_400_hint_does_not_talk_about_tls_settings(run):
     session = FakeSession([FakeResponse(400, {'errors': [{'message': 'invalid limit'}]})])
     result = run(args(), session)
