@@ -26,7 +26,9 @@ from typing import Callable, List, NamedTuple, Optional
 from urllib.parse import urlsplit
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import (
+    check_username,
     describe_account,
+    select_username,
     validate_on_behalf_of,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls import (
@@ -64,7 +66,8 @@ REGION_URLS = {
 }
 ENFORCED_TLS_PATH = '/v3/user/settings/enforced_tls'
 SUBUSERS_PATH = '/v3/subusers'
-SUBUSERS_PAGE_SIZE = 100
+# Other clients of GET /v3/subusers page with 500, the most SendGrid accepts (it refuses 501).
+SUBUSERS_PAGE_SIZE = 500
 MAX_PAGE_SIZE = 500
 SUBUSER_REGIONS = ('all', 'global', 'eu')
 # How much of a body without a SendGrid error message a message shows.
@@ -303,16 +306,17 @@ class SendGridClient:
         answer = self.request('PATCH', ENFORCED_TLS_PATH, on_behalf_of, body=settings)
         return self._settings(answer, 'PATCH', on_behalf_of)
 
-    def list_subusers(self, username: Optional[str] = None, region: str = 'all', page_size: int = SUBUSERS_PAGE_SIZE,
-                      on_behalf_of: Optional[str] = None) -> List[dict]:
+    def list_subusers(self, username_prefix: Optional[str] = None, region: str = 'all',
+                      page_size: int = SUBUSERS_PAGE_SIZE, on_behalf_of: Optional[str] = None) -> List[dict]:
         """Every subuser of the key's account, asked for ``page_size`` at a time.
 
         ``GET /v3/subusers`` answers a bare array with no total, and a server may cap
         ``limit`` below what was asked, so a first page shorter than asked does not
         prove it is the last: paging stops at an empty page, or at a page shorter than
-        both ``page_size`` and an earlier page. ``username`` filters as SendGrid does;
-        ``region`` is one of all, global, eu. Returns dicts with username, id, email,
-        disabled and region.
+        both ``page_size`` and an earlier page. ``username_prefix`` is SendGrid's
+        ``username`` filter: names that start with it, regardless of case (sendgrid-oai
+        issue 38); None or '' for no filter. ``region`` is one of all, global, eu. Returns dicts with username, id,
+        email, disabled and region.
         """
         if region not in SUBUSER_REGIONS:
             raise SendGridConfigError('region must be one of {0}; got {1}'.format(
@@ -320,14 +324,16 @@ class SendGridClient:
         if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
             raise SendGridConfigError('page_size must be a whole number from 1 to {0}; got {1}'.format(
                 MAX_PAGE_SIZE, describe_value(page_size)))
+        if username_prefix:
+            check_username(username_prefix, 'username')
         subusers = []
         seen = set()
         offset = 0
         longest_page = 0
         while True:
             params = {'limit': int(page_size), 'offset': offset, 'include_region': 'true'}
-            if username:
-                params['username'] = username
+            if username_prefix:
+                params['username'] = username_prefix
             if region != 'all':
                 params['region'] = region
             page = self.request('GET', SUBUSERS_PATH, on_behalf_of, params=params)
@@ -352,6 +358,16 @@ class SendGridClient:
                     ' forever.'.format(SUBUSERS_PATH, offset))
             longest_page = max(longest_page, len(page))
             offset += len(page)
+
+    def find_subusers(self, username: str, region: str = 'all', page_size: int = SUBUSERS_PAGE_SIZE,
+                      on_behalf_of: Optional[str] = None) -> List[dict]:
+        """The subusers named exactly ``username``, compared regardless of case as SendGrid compares names.
+
+        SendGrid's filter finds every name that starts with ``username``; all its pages are
+        read (the name may be on any of them) and the exact name kept (``select_username``).
+        """
+        check_username(username, 'username')
+        return select_username(self.list_subusers(username, region, page_size, on_behalf_of), username)
 
     def _settings(self, answer, method, on_behalf_of):
         try:
