@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Integration tests of mailops.sendgrid.sendgrid_enforced_tls against the SendGrid emulator.
-set -eux
+set -eux -o pipefail
 
 source ../setup_sendgrid_emulator/emulator.sh
 start_emulator --config files/emulator.json
