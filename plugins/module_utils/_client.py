@@ -315,8 +315,8 @@ class SendGridClient:
         prove it is the last: paging stops at an empty page, or at a page shorter than
         both ``page_size`` and an earlier page. ``username_prefix`` is SendGrid's
         ``username`` filter: names that start with it, regardless of case (sendgrid-oai
-        issue 38); None or '' for no filter. ``region`` is one of all, global, eu. Returns dicts with username, id,
-        email, disabled and region.
+        issue 38); None or '' for no filter. ``region`` is one of all, global, eu.
+        Returns dicts with username, id, email, disabled and region.
         """
         if region not in SUBUSER_REGIONS:
             raise SendGridConfigError('region must be one of {0}; got {1}'.format(
@@ -435,21 +435,22 @@ class SendGridClient:
     def api_error(self, response, method, path, on_behalf_of, retries_note='') -> SendGridAPIError:
         """The exception for an HTTP error answer: status, SendGrid's words, account, what to check,
         and SendGrid's error id (for its support) when the body carries one."""
-        said_body = read_error_body(response.text, self.transport.redact)
-        messages = said_body.messages
+        error_body = read_error_body(response.text, self.transport.redact)
+        messages = error_body.messages
         if messages:
             said = 'SendGrid says: {0}'.format('; '.join(messages))
         elif response.text and response.text.strip():
-            said = 'no SendGrid error message, body: {0!r}'.format(body_excerpt(response.text))
+            # Redacted before it is cut, so that no cut leaves part of the key.
+            said = 'no SendGrid error message, body: {0!r}'.format(body_excerpt(self.transport.redact(response.text)))
         else:
             said = 'no SendGrid error message'
         message = '{0} {1} for {2} failed with {3}{4} ({5}). {6}'.format(
             method, path, describe_account(on_behalf_of), format_status(response.status_code), retries_note,
             said, error_hint(response.status_code, method, path, on_behalf_of, self.base_url)).rstrip()
-        message += error_id_note(said_body.error_id)
+        message += error_id_note(error_body.error_id)
         return SendGridAPIError(self.transport.redact(message), account=on_behalf_of, status=response.status_code,
                                 api_messages=messages, cause=status_cause(response.status_code),
-                                error_id=said_body.error_id)
+                                error_id=error_body.error_id)
 
     def gave_up_error(self, gave_up: TransportGaveUp, method, path, on_behalf_of) -> SendGridRetriesExhausted:
         """The exception for a request the transport gave up: why, how often it retried, how long it waited."""

@@ -424,6 +424,15 @@ def test_api_error_hostile_body_stays_bounded(make_client):
     assert error.message.endswith(' SendGrid error id: {0}.'.format(error.error_id))
 
 
+def test_a_key_echoed_at_the_cut_of_a_body_is_redacted_whole(make_client):
+    # The excerpt is 200 characters: the key starts before the cut and ends after it.
+    client, dummy = make_client([FakeResponse(404, text='x' * 190 + API_KEY + 'y' * 50)])
+    with pytest.raises(SendGridAPIError) as excinfo:
+        client.get_enforced_tls()
+    assert API_KEY[:10] not in excinfo.value.message
+    assert "body: '{0}<api_key>".format('x' * 190) in excinfo.value.message
+
+
 def test_a_key_echoed_in_the_id_or_help_is_redacted(make_client):
     echo = {'errors': [{'message': 'bad', 'help': 'key ' + API_KEY}], 'id': API_KEY}
     client, dummy = make_client([FakeResponse(401, echo)])
