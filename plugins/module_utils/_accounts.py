@@ -15,7 +15,7 @@ filters, on the controller) does not load the HTTP library.
 from __future__ import annotations
 
 import unicodedata
-from typing import Optional
+from typing import Iterable, List, Optional
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import SendGridConfigError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_value, quoted
@@ -68,4 +68,41 @@ def validate_on_behalf_of(value, field: str = 'on_behalf_of') -> str:
         raise SendGridConfigError(
             '{0} {1} contains characters that cannot be sent in an HTTP header (only Latin-1 is allowed)'.format(
                 field, quoted(value)))
+    return value
+
+
+def same_username(name: str, other: str) -> bool:
+    """Whether two subuser names are the same name, compared regardless of case as SendGrid compares them."""
+    return name.casefold() == other.casefold()
+
+
+def select_username(subusers: Iterable[dict], username: str) -> List[dict]:
+    """The subusers (dicts with ``username``) named exactly ``username``, regardless of case.
+
+    SendGrid's ``username`` filter of ``GET /v3/subusers`` matches names that start with
+    it (``ann`` also finds ``Anna`` and ``annex``); this keeps the one of that name.
+    Order is kept.
+    """
+    return [subuser for subuser in subusers if same_username(subuser['username'], username)]
+
+
+def check_username(value, field: str = 'username') -> str:
+    """Check a subuser name, or the start of one, to filter subusers by.
+
+    Refuses a value that is not a string, empty, longer than MAX_NAME_LENGTH, with control
+    characters or with surrounding whitespace (no name has any). Returns the value unchanged.
+    """
+    if not isinstance(value, str):
+        raise SendGridConfigError('{0} must be a string (a subuser username); got {1}'.format(
+            field, describe_value(value)))
+    if not value.strip():
+        raise SendGridConfigError('{0} must not be empty or only whitespace'.format(field))
+    if len(value) > MAX_NAME_LENGTH:
+        raise SendGridConfigError('{0} {1} is longer than the {2} characters a subuser name may have here'.format(
+            field, quoted(value), MAX_NAME_LENGTH))
+    if has_control_characters(value):
+        raise SendGridConfigError('{0} {1} contains control characters, which no subuser name has'.format(
+            field, quoted(value)))
+    if value != value.strip():
+        raise SendGridConfigError('{0} {1} has leading or trailing whitespace; remove it'.format(field, quoted(value)))
     return value

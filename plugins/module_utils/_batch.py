@@ -92,7 +92,7 @@ def check_account_names(names, field: str = 'subusers') -> list:
 
 def failure_result(account: str, message: str, before: Optional[dict] = None, **facts) -> dict:
     """A failed account's result: what went wrong, its setting before (if it was read), and the
-    error's facts (``SendGridError.result_fields``: status, api_messages, retries, waited)."""
+    error's facts (``SendGridError.result_fields``: status, api_messages, error_id, retries, waited)."""
     return dict({'account': account, 'changed': False, 'failed': True, 'msg': message, 'before': before,
                  'after': None, 'differences': [], 'stricter': []}, **facts)
 

@@ -22,11 +22,13 @@ from __future__ import annotations
 import json
 import random
 import time
-from typing import List, Optional
+from typing import Callable, List, NamedTuple, Optional
 from urllib.parse import urlsplit
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import (
+    check_username,
     describe_account,
+    select_username,
     validate_on_behalf_of,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls import (
@@ -65,11 +67,20 @@ REGION_URLS = {
 }
 ENFORCED_TLS_PATH = '/v3/user/settings/enforced_tls'
 SUBUSERS_PATH = '/v3/subusers'
-SUBUSERS_PAGE_SIZE = 100
+# Other clients of GET /v3/subusers page with 500, the most SendGrid accepts (it refuses 501).
+SUBUSERS_PAGE_SIZE = 500
 MAX_PAGE_SIZE = 500
 SUBUSER_REGIONS = ('all', 'global', 'eu')
 # How much of a body without a SendGrid error message a message shows.
 MAX_BODY_EXCERPT = 200
+# How many of SendGrid's error messages an error quotes, and how much of each (and of its field).
+MAX_API_MESSAGES = 10
+MAX_API_MESSAGE = 300
+MAX_API_FIELD = 80
+# How much of SendGrid's error id (what its support asks for) an error shows; longer ones are cut.
+MAX_ERROR_ID = 100
+# SendGrid's help for an error (a text or a link) is shown up to this long, and left out when longer.
+MAX_ERROR_HELP = 200
 
 # The API key scope each call needs, shown when SendGrid answers 403.
 REQUIRED_SCOPES = {
@@ -120,30 +131,112 @@ def normalize_subuser(entry, offset: int = 0) -> dict:
     }
 
 
-def extract_api_messages(text: Optional[str]) -> List[str]:
-    """SendGrid's own error messages from a response body, in either shape it uses.
+class ErrorBody(NamedTuple):
+    """What an error answer's body says: SendGrid's messages, and its error id (or None)."""
+    messages: List[str]
+    error_id: Optional[str]
 
-    ``{"errors": [{"message": ..., "field": ...}]}`` or ``{"error": "..."}``.
+
+def _unchanged(text: str) -> str:
+    return text
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace (newlines included) as one space."""
+    return ' '.join(text.split())
+
+
+def _error_text(value, redact: Callable[[str], str]) -> str:
+    """A message or field of SendGrid's as one line: redacted first, so that no cut leaves part of a key."""
+    return one_line(redact(value if isinstance(value, str) else str(value)))
+
+
+def error_help(value, redact: Callable[[str], str] = _unchanged) -> Optional[str]:
+    """SendGrid's help for one error (a text or link; the spec types it as an object), when short.
+
+    A string or a JSON object or list, on one line; None when absent, of another type,
+    or longer than MAX_ERROR_HELP, so that help never crowds out the message.
+    """
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, (dict, list)) and value:
+        try:
+            text = json.dumps(value, sort_keys=True, separators=(',', ':'))
+        except (TypeError, ValueError):
+            return None
+    else:
+        return None
+    text = one_line(redact(text))
+    return text if text and len(text) <= MAX_ERROR_HELP else None
+
+
+def error_id_of(body, redact: Callable[[str], str] = _unchanged) -> Optional[str]:
+    """SendGrid's error id from a decoded error body: a string (or a number), on one line, cut to
+    MAX_ERROR_ID characters; None when absent or of another type."""
+    value = body.get('id') if isinstance(body, dict) else None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    text = one_line(redact(str(value)))
+    return excerpt(text, MAX_ERROR_ID) if text else None
+
+
+def _error_message(error, redact: Callable[[str], str]) -> Optional[str]:
+    """One entry of ``errors`` as a line: SendGrid's message, then its field and help when given."""
+    if isinstance(error, str):
+        text = _error_text(error, redact)
+        return excerpt(text, MAX_API_MESSAGE) if text else None
+    if not isinstance(error, dict) or not error.get('message'):
+        return None
+    text = _error_text(error['message'], redact)
+    if not text:
+        return None
+    notes = []
+    if error.get('field'):
+        notes.append('field: {0}'.format(excerpt(_error_text(error['field'], redact), MAX_API_FIELD)))
+    help_text = error_help(error.get('help'), redact)
+    if help_text:
+        notes.append('help: {0}'.format(help_text))
+    text = excerpt(text, MAX_API_MESSAGE)
+    return '{0} ({1})'.format(text, '; '.join(notes)) if notes else text
+
+
+def read_error_body(text: Optional[str], redact: Callable[[str], str] = _unchanged) -> ErrorBody:
+    """SendGrid's own error messages and its error id, from a response body in either shape it uses.
+
+    ``{"errors": [{"message": ..., "field": ..., "help": ...}], "id": ...}`` or ``{"error": "..."}``.
+    Every text is bounded, whatever the body holds: each message is cut to MAX_API_MESSAGE
+    characters, at most MAX_API_MESSAGES are kept (then one saying how many more), help
+    longer than MAX_ERROR_HELP is left out, and the id is cut to MAX_ERROR_ID. ``redact``
+    is applied to every text before it is cut.
     """
     try:
         body = json.loads(text) if text else None
     except ValueError:
         body = None
+    if not isinstance(body, dict):
+        return ErrorBody([], None)
     messages = []
-    if isinstance(body, dict):
-        errors = body.get('errors')
-        if isinstance(errors, list):
-            for error in errors:
-                if isinstance(error, dict) and error.get('message'):
-                    message = str(error['message'])
-                    if error.get('field'):
-                        message = '{0} (field: {1})'.format(message, error['field'])
-                    messages.append(message)
-                elif isinstance(error, str):
-                    messages.append(error)
-        if isinstance(body.get('error'), str):
-            messages.append(body['error'])
-    return messages
+    errors = body.get('errors')
+    if isinstance(errors, list):
+        for error in errors:
+            message = _error_message(error, redact)
+            if message:
+                messages.append(message)
+    if isinstance(body.get('error'), str) and body['error'].strip():
+        messages.append(excerpt(_error_text(body['error'], redact), MAX_API_MESSAGE))
+    if len(messages) > MAX_API_MESSAGES:
+        messages = messages[:MAX_API_MESSAGES] + ['and {0} more messages'.format(len(messages) - MAX_API_MESSAGES)]
+    return ErrorBody(messages, error_id_of(body, redact))
+
+
+def extract_api_messages(text: Optional[str], redact: Callable[[str], str] = _unchanged) -> List[str]:
+    """SendGrid's own error messages from a response body (see ``read_error_body``)."""
+    return read_error_body(text, redact).messages
+
+
+def error_id_note(error_id: Optional[str]) -> str:
+    """The sentence that ends an error message when SendGrid gave an error id ('' otherwise)."""
+    return ' SendGrid error id: {0}.'.format(error_id) if error_id else ''
 
 
 def error_hint(status: int, method: str, path: str, on_behalf_of: Optional[str], base_url: str) -> str:
@@ -219,16 +312,17 @@ class SendGridClient:
         answer = self.request('PATCH', ENFORCED_TLS_PATH, on_behalf_of, body=settings)
         return self._settings(answer, 'PATCH', on_behalf_of, parse=reported_fields)
 
-    def list_subusers(self, username: Optional[str] = None, region: str = 'all', page_size: int = SUBUSERS_PAGE_SIZE,
-                      on_behalf_of: Optional[str] = None) -> List[dict]:
+    def list_subusers(self, username_prefix: Optional[str] = None, region: str = 'all',
+                      page_size: int = SUBUSERS_PAGE_SIZE, on_behalf_of: Optional[str] = None) -> List[dict]:
         """Every subuser of the key's account, asked for ``page_size`` at a time.
 
         ``GET /v3/subusers`` answers a bare array with no total, and a server may cap
         ``limit`` below what was asked, so a first page shorter than asked does not
         prove it is the last: paging stops at an empty page, or at a page shorter than
-        both ``page_size`` and an earlier page. ``username`` filters as SendGrid does;
-        ``region`` is one of all, global, eu. Returns dicts with username, id, email,
-        disabled and region.
+        both ``page_size`` and an earlier page. ``username_prefix`` is SendGrid's
+        ``username`` filter: names that start with it, regardless of case (sendgrid-oai
+        issue 38); None or '' for no filter. ``region`` is one of all, global, eu.
+        Returns dicts with username, id, email, disabled and region.
         """
         if region not in SUBUSER_REGIONS:
             raise SendGridConfigError('region must be one of {0}; got {1}'.format(
@@ -236,14 +330,16 @@ class SendGridClient:
         if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
             raise SendGridConfigError('page_size must be a whole number from 1 to {0}; got {1}'.format(
                 MAX_PAGE_SIZE, describe_value(page_size)))
+        if username_prefix:
+            check_username(username_prefix, 'username')
         subusers = []
         seen = set()
         offset = 0
         longest_page = 0
         while True:
             params = {'limit': int(page_size), 'offset': offset, 'include_region': 'true'}
-            if username:
-                params['username'] = username
+            if username_prefix:
+                params['username'] = username_prefix
             if region != 'all':
                 params['region'] = region
             page = self.request('GET', SUBUSERS_PATH, on_behalf_of, params=params)
@@ -268,6 +364,16 @@ class SendGridClient:
                     ' forever.'.format(SUBUSERS_PATH, offset))
             longest_page = max(longest_page, len(page))
             offset += len(page)
+
+    def find_subusers(self, username: str, region: str = 'all', page_size: int = SUBUSERS_PAGE_SIZE,
+                      on_behalf_of: Optional[str] = None) -> List[dict]:
+        """The subusers named exactly ``username``, compared regardless of case as SendGrid compares names.
+
+        SendGrid's filter finds every name that starts with ``username``; all its pages are
+        read (the name may be on any of them) and the exact name kept (``select_username``).
+        """
+        check_username(username, 'username')
+        return select_username(self.list_subusers(username, region, page_size, on_behalf_of), username)
 
     def _settings(self, answer, method, on_behalf_of, parse=normalize_settings):
         try:
@@ -333,19 +439,24 @@ class SendGridClient:
                                 cause=CAUSE_ENDPOINT)
 
     def api_error(self, response, method, path, on_behalf_of, retries_note='') -> SendGridAPIError:
-        """The exception for an HTTP error answer: status, SendGrid's words, account, what to check."""
-        messages = [self.transport.redact(text) for text in extract_api_messages(response.text)]
+        """The exception for an HTTP error answer: status, SendGrid's words, account, what to check,
+        and SendGrid's error id (for its support) when the body carries one."""
+        error_body = read_error_body(response.text, self.transport.redact)
+        messages = error_body.messages
         if messages:
             said = 'SendGrid says: {0}'.format('; '.join(messages))
         elif response.text and response.text.strip():
-            said = 'no SendGrid error message, body: {0!r}'.format(body_excerpt(response.text))
+            # Redacted before it is cut, so that no cut leaves part of the key.
+            said = 'no SendGrid error message, body: {0!r}'.format(body_excerpt(self.transport.redact(response.text)))
         else:
             said = 'no SendGrid error message'
         message = '{0} {1} for {2} failed with {3}{4} ({5}). {6}'.format(
             method, path, describe_account(on_behalf_of), format_status(response.status_code), retries_note,
             said, error_hint(response.status_code, method, path, on_behalf_of, self.base_url)).rstrip()
+        message += error_id_note(error_body.error_id)
         return SendGridAPIError(self.transport.redact(message), account=on_behalf_of, status=response.status_code,
-                                api_messages=messages, cause=status_cause(response.status_code))
+                                api_messages=messages, cause=status_cause(response.status_code),
+                                error_id=error_body.error_id)
 
     def gave_up_error(self, gave_up: TransportGaveUp, method, path, on_behalf_of) -> SendGridRetriesExhausted:
         """The exception for a request the transport gave up: why, how often it retried, how long it waited."""
@@ -355,16 +466,17 @@ class SendGridClient:
         response = gave_up.response
         status = response.status_code if response is not None else None
         messages = []
+        error_id = None
         if gave_up.reason == GAVE_UP_SERVER_ERROR:
             error = self.api_error(response, method, path, on_behalf_of, retries_note=retries_note)
-            message, messages = error.message, error.api_messages
+            message, messages, error_id = error.message, error.api_messages, error.error_id
         elif gave_up.reason == GAVE_UP_RATE_LIMITED:
             status = RATE_LIMITED_STATUS
             if response is not None:
-                messages = [self.transport.redact(text) for text in extract_api_messages(response.text)]
+                messages, error_id = read_error_body(response.text, self.transport.redact)
             said = ' (SendGrid says: {0})'.format('; '.join(messages)) if messages else ''
-            message = ('{0} {1} for {2} was {3}{4}{5}. Run when other clients of this key are idle.'.format(
-                method, path, account, gave_up.detail, retries_note, said))
+            message = ('{0} {1} for {2} was {3}{4}{5}. Run when other clients of this key are idle.{6}'.format(
+                method, path, account, gave_up.detail, retries_note, said, error_id_note(error_id)))
         elif gave_up.reason == GAVE_UP_TIMEOUT:
             message = ('{0} {1} for {2} got no answer in time from {3}: {4}{5}. SendGrid may be slow; try again'
                        ' later.'.format(method, path, account, self.base_url, gave_up.detail, retries_note))
@@ -372,4 +484,4 @@ class SendGridClient:
             message = ('{0} {1} for {2} could not reach {3}: {4}{5}. Check the network and any proxy'
                        ' (HTTPS_PROXY).'.format(method, path, account, self.base_url, gave_up.detail, retries_note))
         return SendGridRetriesExhausted(message, on_behalf_of, status, messages, cause=cause, waited=gave_up.waited,
-                                        retries=gave_up.retries)
+                                        retries=gave_up.retries, error_id=error_id)

@@ -61,18 +61,25 @@ class SendGridConfigError(SendGridError):
 
 
 class SendGridAPIError(SendGridError):
-    """SendGrid answered with an HTTP error status (or a redirect)."""
+    """SendGrid answered with an HTTP error status (or a redirect).
+
+    ``error_id`` is the id SendGrid gave its error answer (what SendGrid support asks
+    for), or None when the answer carried none.
+    """
 
     def __init__(self, message: str, account: Optional[str] = None, status: Optional[int] = None,
-                 api_messages: Optional[list] = None, cause: Optional[str] = None):
+                 api_messages: Optional[list] = None, cause: Optional[str] = None, error_id: Optional[str] = None):
         super().__init__(message, account, cause)
         self.status = status
         self.api_messages = api_messages or []
+        self.error_id = error_id
 
     def result_fields(self) -> dict:
         fields = {'api_messages': list(self.api_messages)}
         if self.status is not None:
             fields['status'] = self.status
+        if self.error_id:
+            fields['error_id'] = self.error_id
         return fields
 
 
@@ -81,8 +88,8 @@ class SendGridRetriesExhausted(SendGridAPIError):
 
     def __init__(self, message: str, account: Optional[str] = None, status: Optional[int] = None,
                  api_messages: Optional[list] = None, cause: Optional[str] = None, waited: float = 0.0,
-                 retries: int = 0):
-        super().__init__(message, account, status, api_messages, cause)
+                 retries: int = 0, error_id: Optional[str] = None):
+        super().__init__(message, account, status, api_messages, cause, error_id)
         self.waited = waited
         self.retries = retries
 

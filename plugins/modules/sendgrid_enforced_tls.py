@@ -288,6 +288,13 @@ results:
       type: list
       elements: str
       sample: [subuser not found]
+    error_id:
+      description:
+        - For a failed account, the id SendGrid gave its error answer (what SendGrid support asks for), when it
+          carried one. The account's C(msg) ends with it too.
+      type: str
+      sample: 7f3c2a9e1b4d4c8e9a0b1c2d3e4f5a6b
+      version_added: 1.1.0
     retries:
       description: For an account whose request was given up after retries, how many times it was retried.
       type: int
@@ -344,11 +351,20 @@ status:
   type: int
   sample: 403
 api_messages:
-  description: SendGrid's own error messages, when the task failed on an error answer from SendGrid.
+  description:
+    - SendGrid's own error messages, when the task failed on an error answer from SendGrid, each with the field it
+      names and SendGrid's help when short. Each is cut to 300 characters; at most ten are kept.
   returned: failure, when SendGrid answered with an error status
   type: list
   elements: str
   sample: [authorization required]
+error_id:
+  description:
+    - The id SendGrid gave its error answer, the one SendGrid support asks for. The message ends with it too.
+  returned: failure, when SendGrid's error answer carried an id
+  type: str
+  sample: 7f3c2a9e1b4d4c8e9a0b1c2d3e4f5a6b
+  version_added: 1.1.0
 retries:
   description: How many times the failed request was retried (after 429, 5xx or no connection) before giving up.
   returned: failure, when the retries or the waiting budget (O(max_retries), O(max_total_wait)) ran out

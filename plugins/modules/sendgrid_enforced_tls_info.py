@@ -73,11 +73,20 @@ status:
   type: int
   sample: 401
 api_messages:
-  description: SendGrid's own error messages, when the task failed on an error answer from SendGrid.
+  description:
+    - SendGrid's own error messages, when the task failed on an error answer from SendGrid, each with the field it
+      names and SendGrid's help when short. Each is cut to 300 characters; at most ten are kept.
   returned: failure, when SendGrid answered with an error status
   type: list
   elements: str
   sample: [authorization required]
+error_id:
+  description:
+    - The id SendGrid gave its error answer, the one SendGrid support asks for. The message ends with it too.
+  returned: failure, when SendGrid's error answer carried an id
+  type: str
+  sample: 7f3c2a9e1b4d4c8e9a0b1c2d3e4f5a6b
+  version_added: 1.1.0
 retries:
   description: How many times the failed request was retried (after 429, 5xx or no connection) before giving up.
   returned: failure, when the retries or the waiting budget (O(max_retries), O(max_total_wait)) ran out

@@ -18,9 +18,15 @@ The API it serves (HTTP/1.1 with keep-alive, on 127.0.0.1 only):
   configured keys and their scopes (``user.settings.enforced_tls.read`` /
   ``.update``), ``On-Behalf-Of`` for known subusers and customer accounts
   (``account-id <id>``), one setting per account, body validation answered with
-  SendGrid-shaped 400 errors (``{"errors": [{"field": ..., "message": ...}]}``).
+  SendGrid-shaped 400 errors (``{"errors": [{"field": ..., "message": ..., "help": ...}]}``,
+  each naming its field).
 * ``GET /v3/subusers``: a bare JSON array; ``limit``, ``offset``, ``username``,
   ``region`` (all, global, eu) and ``include_region``; scope ``subusers.read``.
+* Every error answer carries SendGrid's error ``id`` (``{"errors": [...], "id": ...}``, the id
+  SendGrid support asks for): a random hex id per answer, also in the request log
+  (``error_id``); ``--no-error-ids`` (fault ``error_ids``) leaves it out. ``help`` is given
+  where natural (a link to the documentation, for the 400s of the settings and the 403 of an
+  unknown On-Behalf-Of account) and left out elsewhere.
 * ``X-RateLimit-Limit``, ``-Remaining`` and ``-Reset`` on every API answer (spelt
   ``X-Ratelimit-*``, as real answers are, with ``--rate-limit-headers X-Ratelimit``); over
   the limit, HTTP 429 with the body SendGrid documents, byte for byte:
@@ -35,7 +41,7 @@ The API it serves (HTTP/1.1 with keep-alive, on 127.0.0.1 only):
 Its own control API, under ``/_emulator/`` (no auth, never logged or rate limited):
 
 * ``GET /_emulator/log``: the request log (method, path, query, on-behalf-of,
-  status, fault), counts by method and path and by account, and ``peak_in_flight``, the most
+  status, fault, error_id), counts by method and path and by account, and ``peak_in_flight``, the most
   API requests it was answering at once (how many workers really ran); ``DELETE`` clears it.
   With ``--request-log FILE``, each entry is also appended to FILE as a JSON line as
   it is answered, so the log survives the emulator being stopped mid-run.
@@ -101,9 +107,12 @@ Where the real API's behaviour is unknown, and what the emulator does instead:
   emulator uses one ``--rate-limit`` per ``--rate-window`` for every endpoint), and
   whether a request On-Behalf-Of a subuser counts against the parent's window (the
   emulator counts it against the key's).
-* ``GET /v3/subusers``: ``limit`` defaults to 100 and is capped at 500; the
-  ``username`` filter matches names that start with it. SendGrid's defaults, cap
-  and matching rule are not documented in the material this emulator follows.
+* ``GET /v3/subusers``: ``limit`` defaults to 100 and is capped at 500 (fault
+  ``subusers_max_limit`` caps lower); other clients page with 500 and SendGrid refuses 501,
+  its default is not documented. The ``username`` filter matches names that start with it,
+  regardless of case, as SendGrid's does (sendgrid-oai issue 38: ``ann`` also finds
+  ``Anna`` and ``annex``); ``--username-filter prefix`` (fault ``username_filter``) matches
+  case-sensitively instead, as this emulator did before.
 * Regions: EU subusers must be called at api.eu.sendgrid.com for real; the
   emulator serves every account on its one address and does not check.
 * A subuser marked ``fail_status`` answers every call for it with that status, in
@@ -118,6 +127,7 @@ import json
 import math
 import os
 import random
+import secrets
 import socket
 import sys
 import threading
@@ -140,6 +150,8 @@ DEFAULT_KEY = 'SG.emulator-full-access'
 DEFAULT_SETTINGS = {'require_tls': False, 'require_valid_cert': False, 'version': 1.1}
 # The policy a share of generated subusers already follows (--compliant-share).
 BASELINE_SETTINGS = {'require_tls': True, 'require_valid_cert': True, 'version': 1.2}
+# GET /v3/subusers without limit answers this many; a larger limit is capped at SUBUSERS_MAX_LIMIT
+# (the most SendGrid accepts; it refuses 501, other clients page with 500).
 SUBUSERS_DEFAULT_LIMIT = 100
 SUBUSERS_MAX_LIMIT = 500
 # The 429 answer's body, as SendGrid's "Rate Limits" page shows it.
@@ -148,6 +160,12 @@ RATE_LIMIT_SCOPES = ('endpoint', 'key')
 RATE_LIMIT_HEADER_SPELLINGS = ('X-RateLimit', 'X-Ratelimit')
 # A clock skew beyond this (ten years) is no test of anything.
 MAX_CLOCK_SKEW = 10 * 365 * 86400
+# How GET /v3/subusers matches its username filter: as SendGrid does (sendgrid-oai issue 38), or
+# case-sensitively (this emulator's behaviour before).
+USERNAME_FILTERS = ('prefix_ignore_case', 'prefix')
+# SendGrid's "help" for the errors where one is natural: links to its documentation.
+SETTINGS_HELP = 'https://www.twilio.com/docs/sendgrid/api-reference/settings-enforced-tls'
+ON_BEHALF_OF_HELP = 'https://docs.sendgrid.com/api-reference/how-to-use-the-sendgrid-v3-api/on-behalf-of'
 
 DEFAULT_FAULTS = {
     'latency_ms': 0,            # added to every API answer
@@ -169,6 +187,8 @@ DEFAULT_FAULTS = {
     'ignore_patch': False,      # PATCH answers 200 with the old setting, unchanged
     'unknown_subuser_status': 403,  # the answer for an On-Behalf-Of account that is not the key's: 403 or 401
     'subusers_max_limit': SUBUSERS_MAX_LIMIT,  # GET /v3/subusers caps limit at this (a server that caps lower)
+    'username_filter': 'prefix_ignore_case',  # GET /v3/subusers?username=: prefix_ignore_case (SendGrid) or prefix
+    'error_ids': True,          # error answers carry a random hex "id", as SendGrid's do; false leaves it out
     'rate_limit': 10000,        # requests per window and key; 0 for no limit
     'rate_window': 60.0,        # seconds
     'reset_style': 'epoch',     # X-RateLimit-Reset as Unix time ("epoch") or seconds from now ("relative")
@@ -188,10 +208,16 @@ REQUEST_MATCH_KEYS = ('method', 'account')
 
 
 class ApiError(Exception):
-    def __init__(self, status, message, field=None, headers=None):
+    """An error answer in SendGrid's shape: ``{"errors": [{"field", "message", "help"}]}`` (the
+    answer adds SendGrid's error ``id``, see ``with_error_id``)."""
+
+    def __init__(self, status, message, field=None, headers=None, help_text=None):
         super().__init__(message)
         self.status = status
-        self.body = {'errors': [{'field': field, 'message': message}]}
+        error = {'field': field, 'message': message}
+        if help_text is not None:
+            error['help'] = help_text
+        self.body = {'errors': [error]}
         self.headers = headers or {}
 
 
@@ -241,6 +267,26 @@ def parse_stop_at(text):
     if account:
         rule['account'] = account
     return rule
+
+
+def new_error_id():
+    """A random id for one error answer, as SendGrid gives each (the id its support asks for)."""
+    return secrets.token_hex(16)
+
+
+def with_error_id(body, error_id):
+    """An error body with SendGrid's ``id`` (when ``error_id`` is not None)."""
+    if error_id is None or not isinstance(body, dict) or 'errors' not in body:
+        return body
+    return dict(body, id=error_id)
+
+
+def username_matches(name, username, rule):
+    """Whether GET /v3/subusers?username= lists ``name``: it starts with ``username``, regardless
+    of case as SendGrid matches (``prefix_ignore_case``), or case-sensitively (``prefix``)."""
+    if rule == 'prefix':
+        return name.startswith(username)
+    return name.casefold().startswith(username.casefold())
 
 
 def canonical_version(value):
@@ -303,7 +349,7 @@ def build_config(args):
         config['keys'][DEFAULT_KEY] = list(ALL_SCOPES)
     for name in ('latency_ms', 'latency_jitter_ms', 'error_rate', 'drop_rate', 'malformed_rate', 'empty_body_rate',
                  'slow_rate', 'slow_ms', 'rate_limit', 'rate_window', 'reset_style', 'unknown_subuser_status',
-                 'rate_limit_scope', 'rate_limit_headers', 'clock_skew_seconds'):
+                 'rate_limit_scope', 'rate_limit_headers', 'clock_skew_seconds', 'username_filter'):
         value = getattr(args, name, None)
         if value is not None:
             config['faults'][name] = value
@@ -314,6 +360,8 @@ def build_config(args):
         config['faults']['read_lag_ms'] = args.read_lag_ms
     if args.patch_answer_omits:
         config['faults']['patch_answer_omits'] = list(args.patch_answer_omits)
+    if args.no_error_ids:
+        config['faults']['error_ids'] = False
     check_fault_values(config['faults'])
     return config
 
@@ -379,6 +427,8 @@ class Emulator:
                 raise ApiError(400, 'unknown fault settings: {0}'.format(', '.join(unknown)))
             check_fault_values(dict(self.faults, **changes))
             check_stop_at(changes.get('stop_at'))
+            if changes.get('username_filter', USERNAME_FILTERS[0]) not in USERNAME_FILTERS:
+                raise ApiError(400, 'username_filter must be one of {0}'.format(', '.join(USERNAME_FILTERS)))
             self.faults.update(changes)
             return copy.deepcopy(self.faults)
 
@@ -415,14 +465,15 @@ class Emulator:
         with self._lock:
             self.in_flight -= 1
 
-    def record(self, method, path, query, on_behalf_of, status, fault):
+    def record(self, method, path, query, on_behalf_of, status, fault, error_id=None):
         with self._lock:
-            self._append_to_log(method, path, query, on_behalf_of, status, fault)
+            self._append_to_log(method, path, query, on_behalf_of, status, fault, error_id)
 
-    def _append_to_log(self, method, path, query, on_behalf_of, status, fault):
+    def _append_to_log(self, method, path, query, on_behalf_of, status, fault, error_id=None):
         """Log a request, and write it to the request log file (flushed); the caller holds the lock."""
         entry = {'seq': len(self.log) + 1, 'time': time.time(), 'method': method, 'path': path,
-                 'query': query, 'on_behalf_of': on_behalf_of, 'status': status, 'fault': fault}
+                 'query': query, 'on_behalf_of': on_behalf_of, 'status': status, 'fault': fault,
+                 'error_id': error_id}
         self.log.append(entry)
         if self._request_log:
             self._request_log.write(json.dumps(entry) + '\n')
@@ -556,7 +607,7 @@ class Emulator:
             if int(self.faults['unknown_subuser_status']) == 401:
                 raise ApiError(401, 'authorization required')
             raise ApiError(403, 'the on-behalf-of account is not a subuser or customer account of this user',
-                           field='on-behalf-of')
+                           field='on-behalf-of', help_text=ON_BEHALF_OF_HELP)
         if entry.get('fail_status'):
             raise ApiError(int(entry['fail_status']), 'internal error', field=None)
         return entry['username'], entry
@@ -615,8 +666,9 @@ class Emulator:
         include_region = query.get('include_region', ['false'])[0].lower() == 'true'
         with self._lock:
             entries = sorted(self.subusers.values(), key=lambda entry: entry['id'])
+            username_filter = self.faults['username_filter']
         if username:
-            entries = [entry for entry in entries if entry['username'].startswith(username)]
+            entries = [entry for entry in entries if username_matches(entry['username'], username, username_filter)]
         if region != 'all':
             entries = [entry for entry in entries if entry['region'] == region]
         page = []
@@ -662,15 +714,15 @@ def validate_settings_body(raw_body):
             if isinstance(body[field], bool):
                 changes[field] = body[field]
             else:
-                errors.append({'field': field, 'message': '{0} must be a boolean'.format(field)})
+                errors.append({'field': field, 'message': '{0} must be a boolean'.format(field), 'help': SETTINGS_HELP})
     if 'version' in body:
         text = canonical_version(body['version'])
         if text in VERSIONS:
             changes['version'] = float(text)
         else:
-            errors.append({'field': 'version', 'message': 'version must be one of 1.1, 1.2, 1.3'})
+            errors.append({'field': 'version', 'message': 'version must be one of 1.1, 1.2, 1.3', 'help': SETTINGS_HELP})
     if errors:
-        error = ApiError(400, errors[0]['message'], errors[0]['field'])
+        error = ApiError(400, errors[0]['message'], errors[0]['field'], help_text=SETTINGS_HELP)
         error.body = {'errors': errors}
         raise error
     return changes
@@ -837,6 +889,8 @@ class Handler(BaseHTTPRequestHandler):
         except ApiError as error:
             status, answer = error.status, error.body
             headers = dict(headers, **error.headers)
+        error_id = new_error_id() if status >= 400 and emulator.get_faults()['error_ids'] else None
+        answer = with_error_id(answer, error_id)
         if fault and fault.get('drop'):
             emulator.record(method, path, query_text(query), on_behalf_of, status, 'drop after apply')
             return self.drop_connection()
@@ -853,7 +907,7 @@ class Handler(BaseHTTPRequestHandler):
         slow_ms = fault.get('slow_ms', 0) if fault else 0
         if slow_ms:
             fault_name = 'slow {0} ms'.format(slow_ms)
-        emulator.record(method, path, query_text(query), on_behalf_of, status, fault_name)
+        emulator.record(method, path, query_text(query), on_behalf_of, status, fault_name, error_id)
         return self.send_json(status, answer, headers, slow_ms=slow_ms, raw=raw)
 
 
@@ -931,6 +985,12 @@ def parse_args(argv=None):
                              ' closed: the update happens, its answer is lost (fault drop_after_apply)')
     parser.add_argument('--unknown-subuser-status', dest='unknown_subuser_status', type=int, choices=[401, 403],
                         help='the status answered for an On-Behalf-Of account that is not the key\'s (default 403)')
+    parser.add_argument('--username-filter', dest='username_filter', choices=list(USERNAME_FILTERS),
+                        help='how GET /v3/subusers matches its username filter: names that start with it regardless'
+                             ' of case, as SendGrid does (prefix_ignore_case, the default), or case-sensitively'
+                             ' (prefix)')
+    parser.add_argument('--no-error-ids', dest='no_error_ids', action='store_true',
+                        help='leave SendGrid\'s "id" out of error answers (by default each carries a random hex id)')
     parser.add_argument('--rate-limit', dest='rate_limit', type=int,
                         help='requests per window, key and endpoint (0: none); over it, HTTP 429')
     parser.add_argument('--rate-window', dest='rate_window', type=float, help='rate-limit window in seconds')

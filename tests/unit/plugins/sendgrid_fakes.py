@@ -132,16 +132,24 @@ def subuser(username, region=None, disabled=False, user_id=None, email=None):
 class FakeSubuserServer:
     """GET /v3/subusers over a fixed list, paged with limit and offset like SendGrid.
 
-    ``username`` keeps the subusers whose name starts with it; ``region`` (when
+    ``username`` keeps the subusers whose name starts with it, regardless of case as
+    SendGrid does (case-sensitively with ``case_sensitive``); ``region`` (when
     ``honour_region``) those of that region, entries without one being global.
-    ``ignore_offset`` answers the first page whatever the offset. Use as
-    ``FakeSession(forever=lambda: server)``.
+    ``ignore_offset`` answers the first page whatever the offset; ``max_limit`` caps
+    ``limit`` as a server may. Use as ``FakeSession(forever=lambda: server)``.
     """
 
-    def __init__(self, subusers, ignore_offset=False, honour_region=True):
+    def __init__(self, subusers, ignore_offset=False, honour_region=True, case_sensitive=False, max_limit=None):
         self.subusers = list(subusers)
         self.ignore_offset = ignore_offset
         self.honour_region = honour_region
+        self.case_sensitive = case_sensitive
+        self.max_limit = max_limit
+
+    def _starts_with(self, name, prefix):
+        if self.case_sensitive:
+            return name.startswith(prefix)
+        return name.casefold().startswith(prefix.casefold())
 
     def __call__(self, method, url, kwargs):
         if method != 'GET' or not url.endswith('/v3/subusers'):
@@ -149,11 +157,12 @@ class FakeSubuserServer:
         params = kwargs['params']
         found = self.subusers
         if 'username' in params:
-            found = [entry for entry in found if entry['username'].startswith(params['username'])]
+            found = [entry for entry in found if self._starts_with(entry['username'], params['username'])]
         if 'region' in params and self.honour_region:
             found = [entry for entry in found if entry.get('region', 'global') == params['region']]
         offset = 0 if self.ignore_offset else params['offset']
-        return FakeResponse(200, found[offset:offset + params['limit']])
+        limit = min(params['limit'], self.max_limit or params['limit'])
+        return FakeResponse(200, found[offset:offset + limit])
 
 
 # The enforced TLS endpoint on the global API, and how messages name each kind of account.

@@ -9,7 +9,10 @@ import pytest
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import (
     MAX_NAME_LENGTH,
+    check_username,
     describe_account,
+    same_username,
+    select_username,
     validate_on_behalf_of,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import SendGridConfigError
@@ -108,6 +111,87 @@ def test_validate_on_behalf_of_refuses_a_longer_name_showing_an_excerpt(length):
         validate_on_behalf_of('n' * length)
     message = excinfo.value.message
     assert message.startswith("on_behalf_of 'nnnn")
+    assert message.endswith('... ({0} characters) is longer than the 256 characters a subuser name may have'
+                            ' here'.format(length))
+    assert len(message) < 200
+
+
+# ---------------------------------------------------------------------------
+# same_username / select_username: exact names, regardless of case
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize('first, second, same', [
+    ('ann', 'ann', True),
+    ('Ann', 'ann', True),
+    ('ANN', 'aNn', True),
+    ('Anna', 'ann', False),
+    ('ann', 'Anna', False),
+    ('annex', 'ann', False),
+    ('ann ', 'ann', False),
+    ('an', 'ann', False),
+    ('M\u00dcLLER', 'm\u00fcller', True),
+])
+def test_same_username(first, second, same):
+    assert same_username(first, second) is same
+    assert same_username(second, first) is same
+
+
+def named(*names):
+    return [{'username': name, 'id': index} for index, name in enumerate(names)]
+
+
+def test_select_username_keeps_the_exact_name_among_prefix_neighbours():
+    # What SendGrid answers GET /v3/subusers?username=ann: every name that starts with it, any case.
+    answer = named('Anna', 'annex', 'Ann', 'ann-eu', 'ANNA')
+    assert select_username(answer, 'ann') == [{'username': 'Ann', 'id': 2}]
+    assert select_username(answer, 'ANN') == [{'username': 'Ann', 'id': 2}]
+    assert select_username(answer, 'anna') == [{'username': 'Anna', 'id': 0}, {'username': 'ANNA', 'id': 4}]
+
+
+def test_select_username_none_of_that_name():
+    assert select_username(named('Anna', 'annex'), 'ann') == []
+    assert select_username([], 'ann') == []
+
+
+def test_select_username_keeps_order_and_entries_whole():
+    answer = [{'username': 'b', 'region': 'eu'}, {'username': 'B', 'disabled': True}]
+    assert select_username(answer, 'b') == answer
+    assert select_username(iter(answer), 'B') == answer
+
+
+# ---------------------------------------------------------------------------
+# check_username: a name, or the start of one, to filter by
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize('value', ['ann', 'Ann', 'user name', 'm\u00fcller-\u20ac', 'n' * MAX_NAME_LENGTH,
+                                   'account-id 42'])
+def test_check_username_accepts(value):
+    assert check_username(value) == value
+
+
+@pytest.mark.parametrize('value, message', [
+    ('', 'username_prefix must not be empty or only whitespace'),
+    (' \t', 'username_prefix must not be empty or only whitespace'),
+    (None, 'username_prefix must be a string (a subuser username); got null'),
+    (['ann'], "username_prefix must be a string (a subuser username); got ['ann'] (list)"),
+    (7, 'username_prefix must be a string (a subuser username); got 7 (integer)'),
+    ('ann\r\nX: 1', "username_prefix 'ann\\r\\nX: 1' contains control characters, which no subuser name has"),
+    ('ann\u200b', "username_prefix 'ann\\u200b' contains control characters, which no subuser name has"),
+    (' ann', "username_prefix ' ann' has leading or trailing whitespace; remove it"),
+    ('ann ', "username_prefix 'ann ' has leading or trailing whitespace; remove it"),
+])
+def test_check_username_refuses(value, message):
+    with pytest.raises(SendGridConfigError) as excinfo:
+        check_username(value, 'username_prefix')
+    assert excinfo.value.message == message
+
+
+@pytest.mark.parametrize('length', [MAX_NAME_LENGTH + 1, 100000])
+def test_check_username_refuses_a_longer_name_showing_an_excerpt(length):
+    with pytest.raises(SendGridConfigError) as excinfo:
+        check_username('n' * length)
+    message = excinfo.value.message
+    assert message.startswith("username 'nnnn")
     assert message.endswith('... ({0} characters) is longer than the 256 characters a subuser name may have'
                             ' here'.format(length))
     assert len(message) < 200

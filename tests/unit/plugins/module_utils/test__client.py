@@ -7,13 +7,23 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._client import (
     ENFORCED_TLS_PATH,
+    MAX_API_MESSAGE,
+    MAX_API_MESSAGES,
+    MAX_ERROR_HELP,
+    MAX_ERROR_ID,
+    ErrorBody,
     SendGridClient,
+    error_help,
     error_hint,
+    error_id_note,
     extract_api_messages,
+    read_error_body,
     resolve_base_url,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import (
@@ -21,6 +31,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import (
     CAUSE_KEY,
     CAUSE_NO_KEY,
     SendGridAPIError,
+    SendGridRetriesExhausted,
     SendGridError,
     SendGridConfigError,
     SendGridResponseError,
@@ -90,6 +101,120 @@ def test_resolve_base_url_refuses_unknown_region():
 ])
 def test_extract_api_messages(text, expected):
     assert extract_api_messages(text) == expected
+
+
+# ---------------------------------------------------------------------------
+# read_error_body: SendGrid's error id and help, bounded whatever the body holds
+# ---------------------------------------------------------------------------
+
+def body(**fields):
+    return json.dumps(fields)
+
+
+@pytest.mark.parametrize('text, error_id', [
+    (body(errors=[{'field': None, 'message': 'access forbidden'}], id='7f3c2a9e1b4d'), '7f3c2a9e1b4d'),
+    (body(errors=[], id='abc123'), 'abc123'),
+    (body(id='abc123'), 'abc123'),
+    (body(errors=[{'message': 'x'}], id=12345), '12345'),
+    (body(errors=[{'message': 'x'}], id='  a\nb\t c '), 'a b c'),
+    # Absent, empty, or of a type no id has: no id.
+    (body(errors=[{'message': 'x'}]), None),
+    (body(errors=[{'message': 'x'}], id=None), None),
+    (body(errors=[{'message': 'x'}], id=''), None),
+    (body(errors=[{'message': 'x'}], id='   '), None),
+    (body(errors=[{'message': 'x'}], id=True), None),
+    (body(errors=[{'message': 'x'}], id=1.5), None),
+    (body(errors=[{'message': 'x'}], id={'nested': ['garbage', {'id': 'x'}]}), None),
+    (body(errors=[{'message': 'x'}], id=['abc']), None),
+    (body(errors=[{'message': 'x', 'id': 'inner'}]), None),
+    ('[{"id": "abc"}]', None),
+    ('{"id": "abc"', None),
+    ('not json', None),
+    ('', None),
+    (None, None),
+])
+def test_read_error_body_error_id(text, error_id):
+    assert read_error_body(text).error_id == error_id
+
+
+def test_read_error_body_a_huge_id_is_cut():
+    said = read_error_body(body(errors=[{'message': 'x'}], id='f' * 100000))
+    assert said.error_id == '{0}... (100000 characters)'.format('f' * MAX_ERROR_ID)
+    assert said.messages == ['x']
+
+
+def test_read_error_body_shape():
+    said = read_error_body(body(errors=[{'field': 'version', 'message': 'invalid version'}], id='e1'))
+    assert said == ErrorBody(['invalid version (field: version)'], 'e1')
+    assert (said.messages, said.error_id) == (['invalid version (field: version)'], 'e1')
+
+
+@pytest.mark.parametrize('error, message', [
+    ({'message': 'bad', 'field': 'version', 'help': 'https://docs.sendgrid.com/x'},
+     'bad (field: version; help: https://docs.sendgrid.com/x)'),
+    ({'message': 'bad', 'field': None, 'help': 'see the docs'}, 'bad (help: see the docs)'),
+    ({'message': 'bad', 'help': 'a\n  b'}, 'bad (help: a b)'),
+    # The spec types help as an object: a short one is shown as compact JSON.
+    ({'message': 'bad', 'help': {'link': 'https://x', 'text': 'y'}}, 'bad (help: {"link":"https://x","text":"y"})'),
+    ({'message': 'bad', 'help': ['a', 1]}, 'bad (help: ["a",1])'),
+    # Absent, empty, of another type, or too long: left out.
+    ({'message': 'bad', 'help': None}, 'bad'),
+    ({'message': 'bad', 'help': ''}, 'bad'),
+    ({'message': 'bad', 'help': {}}, 'bad'),
+    ({'message': 'bad', 'help': 42}, 'bad'),
+    ({'message': 'bad', 'help': True}, 'bad'),
+    ({'message': 'bad', 'help': 'h' * (MAX_ERROR_HELP + 1)}, 'bad'),
+    ({'message': 'bad', 'help': {'deep': ['x' * 300]}}, 'bad'),
+    ({'message': 'bad', 'field': 'f', 'help': 'h' * 100000}, 'bad (field: f)'),
+])
+def test_read_error_body_help(error, message):
+    assert read_error_body(body(errors=[error])).messages == [message]
+
+
+def test_error_help_at_its_bound():
+    assert error_help('h' * MAX_ERROR_HELP) == 'h' * MAX_ERROR_HELP
+    assert error_help('h' * (MAX_ERROR_HELP + 1)) is None
+
+
+def test_read_error_body_bounds_hostile_messages():
+    huge = body(errors=[{'message': 'm' * 100000, 'field': 'f' * 100000, 'help': 'h' * 100000}] * 1000,
+                error='e' * 100000, id='i' * 100000)
+    said = read_error_body(huge)
+    assert len(said.messages) == MAX_API_MESSAGES + 1
+    assert said.messages[-1] == 'and 991 more messages'
+    first = said.messages[0]
+    assert first.startswith('m' * MAX_API_MESSAGE + '... (100000 characters) (field: ' + 'f' * 80 + '... (100000')
+    assert 'h' * 10 not in first
+    assert len(first) < 500
+    assert len('; '.join(said.messages)) < 5000
+    assert len(said.error_id) < MAX_ERROR_ID + 30
+
+
+@pytest.mark.parametrize('errors, messages', [
+    ([{'message': {'nested': ['garbage']}}], ["{'nested': ['garbage']}"]),
+    ([{'message': 'x', 'field': {'a': 1}}], ["x (field: {'a': 1})"]),
+    ([{'message': 'line one\nline two'}], ['line one line two']),
+    ([{'message': '   '}], []),
+    ([['nested', 'list']], []),
+    ([None, 3, True, {'message': None}], []),
+])
+def test_read_error_body_garbage_in_errors(errors, messages):
+    assert read_error_body(body(errors=errors, id='x1')) == ErrorBody(messages, 'x1')
+
+
+def test_read_error_body_redacts_before_cutting():
+    key = 'SG.secret-key'
+    text = body(errors=[{'message': 'm' * (MAX_API_MESSAGE - 5) + key, 'help': 'see ' + key}],
+                id='i' * (MAX_ERROR_ID - 3) + key)
+    said = read_error_body(text, lambda value: value.replace(key, '<api_key>'))
+    assert 'SG.' not in said.messages[0] and 'SG.' not in said.error_id
+    assert 'help: see <api_key>' in said.messages[0]
+
+
+def test_error_id_note():
+    assert error_id_note('abc123') == ' SendGrid error id: abc123.'
+    assert error_id_note(None) == ''
+    assert error_id_note('') == ''
 
 
 @pytest.mark.parametrize('status', [500, 502, 503, 504])
@@ -248,6 +373,87 @@ def test_api_error_body_shown(make_client, text, said):
         ' (https://api.eu.sendgrid.com); EU subusers are served at https://api.eu.sendgrid.com.'.format(
             ENFORCED_TLS_PATH, said))
     assert_no_key(excinfo.value)
+
+
+@pytest.mark.parametrize('status', [400, 401, 403, 404, 418])
+@pytest.mark.parametrize('on_behalf_of, account', ACCOUNTS)
+def test_api_error_ends_with_the_error_id(make_client, status, on_behalf_of, account):
+    answer = {'errors': [{'field': None, 'message': 'nope', 'help': 'https://docs.sendgrid.com/help'}],
+              'id': 'a1b2c3d4'}
+    client, dummy = make_client([FakeResponse(status, answer)], max_retries=0)
+    with pytest.raises(SendGridAPIError) as excinfo:
+        client.get_enforced_tls(on_behalf_of)
+    error = excinfo.value
+    # The message keeps its start (status, SendGrid's words, hint), and ends with the id.
+    assert error.message.startswith('GET {0} for {1} failed with HTTP {2}'.format(ENFORCED_TLS_PATH, account, status))
+    assert '(SendGrid says: nope (help: https://docs.sendgrid.com/help)).' in error.message
+    assert error.message.endswith('. SendGrid error id: a1b2c3d4.')
+    assert error.message.count('a1b2c3d4') == 1
+    assert error.error_id == 'a1b2c3d4'
+    assert error.api_messages == ['nope (help: https://docs.sendgrid.com/help)']
+    assert error.result_fields() == {'status': status, 'api_messages': error.api_messages, 'error_id': 'a1b2c3d4'}
+
+
+def test_api_error_without_an_id_has_no_error_id(make_client):
+    client, dummy = make_client([FakeResponse(403, {'errors': [{'message': 'nope'}]})])
+    with pytest.raises(SendGridAPIError) as excinfo:
+        client.get_enforced_tls()
+    assert excinfo.value.error_id is None
+    assert 'error id' not in excinfo.value.message
+    assert excinfo.value.result_fields() == {'status': 403, 'api_messages': ['nope']}
+
+
+def test_api_error_with_an_id_and_no_message(make_client):
+    client, dummy = make_client([FakeResponse(404, text='{"id": "only-an-id"}')])
+    with pytest.raises(SendGridAPIError) as excinfo:
+        client.get_enforced_tls()
+    message = excinfo.value.message
+    assert "(no SendGrid error message, body: '{\"id\": \"only-an-id\"}')" in message
+    assert message.endswith(' SendGrid error id: only-an-id.')
+
+
+def test_api_error_hostile_body_stays_bounded(make_client):
+    hostile = {'errors': [{'message': 'm' * 50000, 'field': 'f' * 50000, 'help': 'h' * 50000}] * 500,
+               'id': 'i' * 50000}
+    client, dummy = make_client([FakeResponse(400, hostile)])
+    with pytest.raises(SendGridAPIError) as excinfo:
+        client.update_enforced_tls(settings(True), 'x')
+    error = excinfo.value
+    assert len(error.message) < 6000
+    assert len(error.error_id) < MAX_ERROR_ID + 30
+    assert error.message.endswith(' SendGrid error id: {0}.'.format(error.error_id))
+
+
+def test_a_key_echoed_at_the_cut_of_a_body_is_redacted_whole(make_client):
+    # The excerpt is 200 characters: the key starts before the cut and ends after it.
+    client, dummy = make_client([FakeResponse(404, text='x' * 190 + API_KEY + 'y' * 50)])
+    with pytest.raises(SendGridAPIError) as excinfo:
+        client.get_enforced_tls()
+    assert API_KEY[:10] not in excinfo.value.message
+    assert "body: '{0}<api_key>".format('x' * 190) in excinfo.value.message
+
+
+def test_a_key_echoed_in_the_id_or_help_is_redacted(make_client):
+    echo = {'errors': [{'message': 'bad', 'help': 'key ' + API_KEY}], 'id': API_KEY}
+    client, dummy = make_client([FakeResponse(401, echo)])
+    with pytest.raises(SendGridAPIError) as excinfo:
+        client.get_enforced_tls()
+    assert_no_key(excinfo.value)
+    assert API_KEY not in excinfo.value.error_id
+    assert excinfo.value.message.endswith(' SendGrid error id: <api_key>.')
+
+
+@pytest.mark.parametrize('status', [429, 500, 503])
+def test_retries_exhausted_keep_the_last_answers_error_id(make_client, status):
+    answer = {'errors': [{'field': None, 'message': 'busy'}], 'id': 'last-{0}'.format(status)}
+    client, dummy = make_client(forever=lambda: FakeResponse(status, answer), max_retries=1, max_total_wait=5)
+    with pytest.raises(SendGridRetriesExhausted) as excinfo:
+        client.get_enforced_tls('x')
+    error = excinfo.value
+    assert error.error_id == 'last-{0}'.format(status)
+    assert error.message.endswith(' SendGrid error id: last-{0}.'.format(status))
+    assert error.result_fields()['error_id'] == 'last-{0}'.format(status)
+    assert error.result_fields()['api_messages'] == ['busy']
 
 
 def test_api_error_unknown_status_has_no_hint(make_client):

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""SendGridClient.list_subusers and normalize_subuser."""
+"""SendGridClient.list_subusers, find_subusers and normalize_subuser."""
 
 from __future__ import annotations
 
@@ -108,15 +108,24 @@ def test_list_subusers_pages_until_a_short_page(make_client):
 
 
 def test_list_subusers_default_page_size(make_client):
-    assert SUBUSERS_PAGE_SIZE == 100
-    subusers = [subuser('s{0}'.format(index)) for index in range(150)]
+    # 500, as other clients page: the most SendGrid accepts.
+    assert SUBUSERS_PAGE_SIZE == 500
+    subusers = [subuser('s{0}'.format(index)) for index in range(750)]
     client, session = server_client(make_client, subusers)
     listed = client.list_subusers()
-    assert [entry['username'] for entry in listed] == ['s{0}'.format(index) for index in range(150)]
+    assert [entry['username'] for entry in listed] == ['s{0}'.format(index) for index in range(750)]
     assert params_of(session) == [
-        {'limit': 100, 'offset': 0, 'include_region': 'true'},
-        {'limit': 100, 'offset': 100, 'include_region': 'true'},
+        {'limit': 500, 'offset': 0, 'include_region': 'true'},
+        {'limit': 500, 'offset': 500, 'include_region': 'true'},
     ]
+
+
+def test_list_subusers_default_page_size_under_a_lower_server_cap(make_client):
+    subusers = [subuser('s{0}'.format(index)) for index in range(250)]
+    client, session = server_client(make_client, subusers, max_limit=100)
+    listed = client.list_subusers()
+    assert [entry['username'] for entry in listed] == ['s{0}'.format(index) for index in range(250)]
+    assert [params['offset'] for params in params_of(session)] == [0, 100, 200]
 
 
 def test_list_subusers_exact_multiple_of_the_page_size_needs_one_more_empty_page(make_client):
@@ -131,14 +140,15 @@ def test_list_subusers_exact_multiple_of_the_page_size_needs_one_more_empty_page
 def test_list_subusers_none_at_all(make_client):
     client, session = server_client(make_client, [])
     assert client.list_subusers() == []
-    assert params_of(session) == [{'limit': 100, 'offset': 0, 'include_region': 'true'}]
+    assert params_of(session) == [{'limit': 500, 'offset': 0, 'include_region': 'true'}]
 
 
-def test_list_subusers_username_filter(make_client):
-    subusers = [subuser('mkt-1'), subuser('ops'), subuser('mkt-2', 'eu')]
+def test_list_subusers_username_prefix_filter(make_client):
+    subusers = [subuser('mkt-1'), subuser('ops'), subuser('MKT-2', 'eu')]
     client, session = server_client(make_client, subusers)
-    listed = client.list_subusers(username='mkt', page_size=5)
-    assert listed == [normalized('mkt-1'), normalized('mkt-2', 'eu')]
+    listed = client.list_subusers(username_prefix='mkt', page_size=5)
+    # SendGrid's filter: names that start with it, regardless of case; the client keeps what it answers.
+    assert listed == [normalized('mkt-1'), normalized('MKT-2', 'eu')]
     # A short first page may be the server's own cap: one more request proves it was the last.
     assert params_of(session) == [{'limit': 5, 'offset': 0, 'include_region': 'true', 'username': 'mkt'},
                                   {'limit': 5, 'offset': 2, 'include_region': 'true', 'username': 'mkt'}]
@@ -148,7 +158,7 @@ def test_list_subusers_username_filter(make_client):
 def test_list_subusers_region_filter_is_sent(make_client, region):
     subusers = [subuser('g1', 'global'), subuser('e1', 'eu'), subuser('old'), subuser('e2', 'eu')]
     client, session = server_client(make_client, subusers)
-    listed = client.list_subusers(region=region, username='x' if region == 'eu' else None, page_size=10)
+    listed = client.list_subusers(region=region, username_prefix='x' if region == 'eu' else None, page_size=10)
     expected = {'limit': 10, 'offset': 0, 'include_region': 'true', 'region': region}
     if region == 'eu':
         expected['username'] = 'x'
@@ -271,10 +281,88 @@ def test_list_subusers_sends_on_behalf_of_on_every_page(make_client, on_behalf_o
     assert [call['headers'] for call in session.calls] == [{'On-Behalf-Of': on_behalf_of}] * 2
 
 
-def test_list_subusers_username_empty_is_not_sent(make_client):
+def test_list_subusers_username_prefix_empty_is_not_sent(make_client):
     client, session = server_client(make_client, [subuser('a')])
-    client.list_subusers(username='')
+    client.list_subusers(username_prefix='')
     assert [params for params in params_of(session) if 'username' in params] == []
+
+
+@pytest.mark.parametrize('value, message', [
+    (' ', 'username must not be empty or only whitespace'),
+    ('a' * 257, "username '{0}'... (257 characters) is longer than the 256 characters".format('a' * 80)),
+    ('a\nb', "username 'a\\nb' contains control characters"),
+    (' ann', "username ' ann' has leading or trailing whitespace"),
+    (42, 'username must be a string (a subuser username); got 42 (integer)'),
+])
+@pytest.mark.parametrize('call', ['list', 'find'])
+def test_username_filters_are_refused_before_any_request(make_client, value, message, call):
+    client, session = make_client()
+    with pytest.raises(SendGridConfigError) as excinfo:
+        if call == 'list':
+            client.list_subusers(username_prefix=value)
+        else:
+            client.find_subusers(value)
+    assert excinfo.value.message.startswith(message)
+    assert session.calls == []
+
+
+def test_find_subusers_refuses_an_empty_name(make_client):
+    client, session = make_client()
+    with pytest.raises(SendGridConfigError) as excinfo:
+        client.find_subusers('')
+    assert excinfo.value.message == 'username must not be empty or only whitespace'
+    assert session.calls == []
+
+
+# ---------------------------------------------------------------------------
+# find_subusers: the subuser of exactly that name
+# ---------------------------------------------------------------------------
+
+NEIGHBOURS = [subuser('Anna', user_id=1), subuser('annex', user_id=2), subuser('ann-eu', 'eu', user_id=3),
+              subuser('bob', user_id=4), subuser('Ann', user_id=5), subuser('anne', user_id=6)]
+
+
+@pytest.mark.parametrize('name', ['ann', 'Ann', 'ANN'])
+def test_find_subusers_keeps_the_exact_name_among_prefix_neighbours(make_client, name):
+    client, session = server_client(make_client, NEIGHBOURS)
+    assert client.find_subusers(name, page_size=2) == [normalized('Ann', user_id=5)]
+    # SendGrid is asked for the name as given; its prefix matches are read to the last page.
+    assert params_of(session) == [{'limit': 2, 'offset': offset, 'include_region': 'true', 'username': name}
+                                  for offset in (0, 2, 4)]
+
+
+def test_find_subusers_reads_past_the_first_page(make_client):
+    subusers = [subuser('ann-{0:03d}'.format(index)) for index in range(7)] + [subuser('ANN')]
+    client, session = server_client(make_client, subusers)
+    assert client.find_subusers('ann', page_size=3) == [normalized('ANN')]
+    assert [params['offset'] for params in params_of(session)] == [0, 3, 6]
+
+
+def test_find_subusers_reads_past_a_server_cap(make_client):
+    subusers = [subuser('ann-{0:03d}'.format(index)) for index in range(250)] + [subuser('ann')]
+    client, session = server_client(make_client, subusers, max_limit=100)
+    assert client.find_subusers('ann') == [normalized('ann')]
+    assert [params['offset'] for params in params_of(session)] == [0, 100, 200]
+
+
+def test_find_subusers_none_of_that_name(make_client):
+    client, dummy = server_client(make_client, NEIGHBOURS)
+    assert client.find_subusers('an') == []
+    assert client.find_subusers('annabel') == []
+
+
+def test_find_subusers_with_a_case_sensitive_server(make_client):
+    # A server that matches case-sensitively finds only names that start with the case asked for.
+    client, dummy = server_client(make_client, NEIGHBOURS, case_sensitive=True)
+    assert client.find_subusers('Ann') == [normalized('Ann', user_id=5)]
+    assert client.find_subusers('ann') == []
+
+
+def test_find_subusers_keeps_the_region_filter(make_client):
+    client, session = server_client(make_client, NEIGHBOURS)
+    assert client.find_subusers('ann-EU', region='eu') == [normalized('ann-eu', 'eu', user_id=3)]
+    assert client.find_subusers('Ann', region='eu') == []
+    assert params_of(session)[0]['region'] == 'eu'
 
 
 @pytest.mark.parametrize('region', ['us', 'EU', None, ''])

@@ -341,6 +341,25 @@ def test_api_errors_give_status(run, status, failing_method, needle, on_behalf_o
     assert session.methods == (['GET'] if failing_method == 'GET' else ['GET', 'PATCH'])
 
 
+@pytest.mark.parametrize('failing_method', ['GET', 'PATCH'])
+def test_api_error_id_in_the_message_and_result(run, failing_method):
+    error = FakeResponse(403, {'errors': [{'field': None, 'message': 'access forbidden'}], 'id': '0123abcd'})
+    answers = [error] if failing_method == 'GET' else [FakeResponse(200, settings()), error]
+    result = run(args(require_tls=True, on_behalf_of='x', max_retries=0), FakeSession(answers))
+    assert result['failed'] is True
+    assert result['error_id'] == '0123abcd'
+    # The id follows the client's message, before the advice in option names (none for a 403).
+    assert result['msg'].endswith('belongs to the parent account this key is for. SendGrid error id: 0123abcd.')
+
+
+def test_api_error_id_before_the_option_advice(run):
+    session = FakeSession([FakeResponse(401, {'errors': [{'message': 'authorization required'}], 'id': 'feed42'})])
+    result = run(args(require_tls=True), session)
+    assert result['error_id'] == 'feed42'
+    assert result['msg'].endswith(' SendGrid error id: feed42. Check the api_key option (or SENDGRID_API_KEY); an EU'
+                                  ' key needs region: eu.')
+
+
 def test_unconfirmed_update_fails_without_change(run):
     dummy, session = account_session(settings(False, False, 1.1), patch_answer=settings(True, False, 1.1))
     result = run(args(require_tls=True, version='1.3', on_behalf_of='x'), session)

@@ -139,6 +139,19 @@ def test_batch_one_failing_account(run):
     assert fleet.methods_for('b') == ['GET']
 
 
+def test_batch_failed_account_has_its_error_id(run):
+    with_id = FakeResponse(403, {'errors': [{'message': 'access forbidden'}], 'id': 'b0b0b0'})
+    fleet, session = fleet_session(STATES, errors={'b': with_id})
+    result = run(args(subusers=['a', 'b', 'c'], workers=2), session)
+    assert result['failed'] is True
+    message = FORBIDDEN_GET + ' SendGrid error id: b0b0b0.'
+    assert result['results'][1] == failed_result('b', message, status=403, api_messages=['access forbidden'],
+                                                 error_id='b0b0b0')
+    assert 'error_id' not in result['results'][0]
+    assert result['msg'] == ('Could not enforce TLS on 1 of 3 accounts: b. First error: ' + message
+                             + ' Every account has its own result in results.')
+
+
 def test_batch_several_failing_accounts_are_all_named(run):
     states = dict(STATES, e=TARGET)
     fleet, session = fleet_session(states, errors={'d': FORBIDDEN, 'a': FORBIDDEN}, error_methods=('PATCH',))

@@ -124,6 +124,16 @@ def test_api_errors_give_status(run, status, needle):
     assert "Also check that subuser 'x' exists" in result['msg']
 
 
+def test_api_error_id_in_the_message_and_result(run):
+    answer = {'errors': [{'field': 'on-behalf-of', 'message': 'not a subuser'}], 'id': 'c0ffee01'}
+    session = FakeSession([FakeResponse(403, answer)])
+    result = run(args(on_behalf_of='x'), session)
+    assert result['failed'] is True
+    assert result['error_id'] == 'c0ffee01'
+    assert result['api_messages'] == ['not a subuser (field: on-behalf-of)']
+    assert result['msg'].endswith(' SendGrid error id: c0ffee01.')
+
+
 def test_invalid_answer(run):
     session = FakeSession([FakeResponse(200, text='<html>proxy login</html>')])
     result = run(args(), session)

@@ -71,12 +71,22 @@ def test_lists_every_subuser_page_by_page(run):
 
 
 def test_default_page_size(run):
-    subusers = [subuser('s{0:03d}'.format(index)) for index in range(230)]
+    # 500, as other clients page (the most SendGrid accepts).
+    subusers = [subuser('s{0:04d}'.format(index)) for index in range(1230)]
     session = server_session(subusers)
     result = run(args(), session)
-    assert [item['username'] for item in result['subusers']] == ['s{0:03d}'.format(index) for index in range(230)]
+    assert [item['username'] for item in result['subusers']] == ['s{0:04d}'.format(index) for index in range(1230)]
     assert [(call['params']['limit'], call['params']['offset']) for call in session.calls] == [
-        (100, 0), (100, 100), (100, 200)]
+        (500, 0), (500, 500), (500, 1000)]
+
+
+def test_default_page_size_under_a_lower_server_cap(run):
+    subusers = [subuser('s{0:03d}'.format(index)) for index in range(230)]
+    session = server_session(subusers, max_limit=100)
+    result = run(args(), session)
+    assert len(result['subusers']) == 230
+    assert [(call['params']['limit'], call['params']['offset']) for call in session.calls] == [
+        (500, 0), (500, 100), (500, 200)]
 
 
 def test_exact_multiple_of_the_page_size(run):
@@ -125,11 +135,91 @@ def test_bad_subuser_region_is_refused_before_any_request(run):
     assert session.calls == []
 
 
-def test_username_filter(run):
+# SendGrid's username filter is a case-insensitive prefix match (sendgrid-oai issue 38).
+NEIGHBOURS = [
+    subuser('Anna', user_id=1),
+    subuser('annex', 'eu', user_id=2),
+    subuser('bob', user_id=3),
+    subuser('Ann', user_id=4),
+    subuser('ann-off', disabled=True, user_id=5),
+]
+
+
+@pytest.mark.parametrize('name', ['ann', 'Ann', 'ANN'])
+def test_username_is_the_exact_name_regardless_of_case(run, name):
+    session = server_session(NEIGHBOURS)
+    result = run(args(username=name, page_size=2), session)
+    assert result == {'changed': False, 'subusers': [normalized('Ann', user_id=4)]}
+    # Every page of SendGrid's prefix matches is read: the name may be on any of them.
+    assert [call['params'] for call in session.calls] == [
+        {'limit': 2, 'offset': offset, 'include_region': 'true', 'username': name} for offset in (0, 2, 4)]
+
+
+def test_username_found_beyond_the_first_page(run):
+    subusers = [subuser('ann-{0:03d}'.format(index)) for index in range(9)] + [subuser('ANN', user_id=99)]
+    session = server_session(subusers)
+    result = run(args(username='ann', page_size=4), session)
+    assert result['subusers'] == [normalized('ANN', user_id=99)]
+    assert [call['params']['offset'] for call in session.calls] == [0, 4, 8]
+
+
+def test_username_with_no_subuser_of_that_name(run):
+    session = server_session(NEIGHBOURS)
+    result = run(args(username='an'), session)
+    assert result == {'changed': False, 'subusers': []}
+
+
+def test_username_with_the_other_filters(run):
+    session = server_session(NEIGHBOURS)
+    assert run(args(username='annex', subuser_region='eu'), session)['subusers'] == [
+        normalized('annex', 'eu', user_id=2)]
+    assert run(args(username='ann-off', include_disabled=False), session)['subusers'] == []
+
+
+def test_username_prefix_is_sendgrids_filter(run):
+    session = server_session(NEIGHBOURS)
+    result = run(args(username_prefix='ann'), session)
+    assert [item['username'] for item in result['subusers']] == ['Anna', 'annex', 'Ann', 'ann-off']
+    assert session.calls[0]['params'] == {'limit': 500, 'offset': 0, 'include_region': 'true', 'username': 'ann'}
+
+
+def test_username_and_username_prefix_are_mutually_exclusive(run):
+    session = server_session(NEIGHBOURS)
+    result = run(args(username='ann', username_prefix='ann'), session)
+    assert result['failed'] is True
+    assert 'mutually exclusive' in result['msg']
+    assert 'username' in result['msg'] and 'username_prefix' in result['msg']
+    assert session.calls == []
+
+
+@pytest.mark.parametrize('option', ['username', 'username_prefix'])
+@pytest.mark.parametrize('value, message', [
+    ('', '{0} must not be empty or only whitespace'),
+    ('  ', '{0} must not be empty or only whitespace'),
+    ('a' * 257, "{0} '" + 'a' * 80 + "'... (257 characters) is longer than the 256 characters a subuser name may"
+     ' have here'),
+    ('ann\x00x', "{0} 'ann\\x00x' contains control characters, which no subuser name has"),
+    ('ann\r\nX: y', "{0} 'ann\\r\\nX: y' contains control characters, which no subuser name has"),
+    ('ann ', "{0} 'ann ' has leading or trailing whitespace; remove it"),
+])
+def test_bad_names_fail_before_any_request(run, option, value, message):
     session = server_session()
-    result = run(args(username='e'), session)
-    assert [item['username'] for item in result['subusers']] == ['e1', 'e-off']
-    assert session.calls[0]['params'] == {'limit': 100, 'offset': 0, 'include_region': 'true', 'username': 'e'}
+    result = run(args(**{option: value}), session)
+    assert result['failed'] is True
+    if '\x00' in value:
+        # The module refuses a NUL in any option before ansible-core logs it.
+        assert result['msg'] == '{0} contains a NUL character, which no SendGrid name, key or setting can hold;' \
+            ' remove it'.format(option)
+    else:
+        assert result['msg'] == message.format(option)
+    assert session.calls == []
+    assert session.pool_sizes == []
+
+
+def test_a_name_at_its_bound(run):
+    session = server_session([subuser('n' * 256)])
+    result = run(args(username='N' * 256), session)
+    assert [item['username'] for item in result['subusers']] == ['n' * 256]
 
 
 def test_eu_endpoint(run):
@@ -168,6 +258,26 @@ def test_api_errors_give_status(run, status, needle):
     assert '(SendGrid says: nope)' in result['msg']
     assert needle in result['msg']
     assert 'subusers' not in result
+
+
+@pytest.mark.parametrize('status', [400, 403, 500])
+def test_api_error_id_in_the_message_and_result(run, status):
+    answer = {'errors': [{'field': 'limit', 'message': 'nope', 'help': 'see the docs'}], 'id': 'e7a1c0ffee'}
+    session = FakeSession([FakeResponse(status, answer)])
+    result = run(args(max_retries=0, username='ann'), session)
+    assert result['failed'] is True
+    assert result['status'] == status
+    assert result['error_id'] == 'e7a1c0ffee'
+    assert result['api_messages'] == ['nope (field: limit; help: see the docs)']
+    assert result['msg'].startswith('GET /v3/subusers for the parent account failed with HTTP {0}'.format(status))
+    assert ' SendGrid error id: e7a1c0ffee.' in result['msg']
+
+
+def test_api_error_without_an_id_has_no_error_id(run):
+    session = FakeSession([FakeResponse(403, {'errors': [{'message': 'nope'}]})])
+    result = run(args(), session)
+    assert 'error_id' not in result
+    assert 'error id' not in result['msg']
 
 
 def test_400_hint_does_not_talk_about_tls_settings(run):
