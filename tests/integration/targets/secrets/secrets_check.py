@@ -107,8 +107,9 @@ RUNS = [
 ALL_RUNS = tuple(run.name for run in RUNS)
 
 # Two runs at a time, each on its own emulator and with its own output and report directories, so
-# that they share nothing; each module call costs Ansible most of a second of CPU, the runs make
-# about two hundred, and the machines have two cores.
+# that they share nothing and the order in which they end does not matter. The machines have two
+# cores; one run at a time takes about twice as long (each module call costs Ansible most of a
+# second of CPU, and the runs make about two hundred).
 WORKERS = 2
 
 # ----------------------------------------------------------------------------------------------
@@ -233,6 +234,11 @@ NEVER_SENT = ('never-called', 'closed-port')
 def groups_of(run_name, table):
     """The values of table (keyed by groups of run names) for the groups run_name is in."""
     return [value for runs, value in table.items() if run_name in runs]
+
+
+def unknown_run_names():
+    """Names in the tables above that name no run: their expectations would check nothing."""
+    return sorted({name for table in (EXPECTED_TEXTS, REPORTS, EMULATOR_LOG) for runs in table for name in runs} - set(ALL_RUNS))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -442,6 +448,10 @@ def scan(setup):
 # ----------------------------------------------------------------------------------------------
 
 def main(playbook_options):
+    """Make the keys, do the runs, check them, scan; 0 if all is as planned."""
+    if unknown_run_names():
+        print('the expectations name runs that are not in RUNS: {0}'.format(', '.join(unknown_run_names())))
+        return 1
     started = time.monotonic()
     out = os.path.join(os.environ['OUTPUT_DIR'], 'secrets')
     shutil.rmtree(out, ignore_errors=True)
