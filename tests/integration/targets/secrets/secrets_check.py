@@ -148,6 +148,7 @@ EXPECTED_TEXTS = {
         '"msg": "version must be one of 1.1, 1.2, 1.3; got ',
         "PATCH /v3/user/settings/enforced_tls for subuser 'limited-patch' was rate limited (HTTP 429)",
         "PATCH /v3/user/settings/enforced_tls for subuser 'broken-patch' failed with HTTP 503 Service Unavailable after 1 retries",
+        "SendGrid answered the update of subuser 'malformed-patch' with an error, but reading the setting back",
         "PATCH /v3/user/settings/enforced_tls for subuser 'malformed-patch' with HTTP 200 OK, but the body is not valid JSON",
         "PATCH /v3/user/settings/enforced_tls for subuser 'empty-patch' with HTTP 200 OK and an empty body",
         "SendGrid accepted the update of subuser 'sticky' but reports require_tls=false where require_tls=true was sent",
