@@ -63,60 +63,12 @@ Its own control API, under ``/_emulator/`` (no auth, never logged or rate limite
 * ``POST /_emulator/reset``: the state, faults and log as at start.
 * ``POST /_emulator/shutdown``: stop.
 
-Where the real API's behaviour is unknown, and what the emulator does instead:
-
-* On-Behalf-Of naming an account that is not a subuser of the key's account: the
-  emulator answers 403 ``{"errors": [{"field": "on-behalf-of", "message": ...}]}``,
-  or with ``--unknown-subuser-status 401`` (fault ``unknown_subuser_status``) 401
-  "authorization required", as a bad key gets. SendGrid's real status and wording for
-  this case are not documented; the collection copes with both.
-* Error wording: the emulator uses "authorization required" (401) and "access
-  forbidden" (403); SendGrid's exact texts may differ. The 429's "too many requests"
-  is documented.
-* PATCH with only some fields: the emulator changes only the fields sent (a
-  partial update) and answers with the whole setting. Unknown fields are ignored.
-* Validation: booleans must be JSON booleans and ``version`` a JSON number or
-  numeric string equal to 1.1, 1.2 or 1.3 (SendGrid documents a number enum; how
-  it treats strings is unknown).
-* ``version`` is left out of answers for accounts marked ``legacy`` and, with the
-  ``omit_version`` fault, for every account ("older accounts"). When that happens
-  for real is unknown.
-* Answers to a PATCH: the spec's example answers (GET and PATCH) leave ``version``
-  out, while a live-API test of another tool PATCHed 1.2 and read 1.2 back. By
-  default the emulator answers a PATCH with the whole setting; the
-  ``patch_answer_omits`` fault (``--patch-answer-omits version``) leaves the named
-  fields out of every answer to a PATCH, the update being applied all the same.
-* Read-after-write lag: another tool's maintainers note that a read right after an
-  update may not show it yet; how long that lasts is unknown. By default a GET shows
-  an update at once; with the ``read_lag_ms`` fault (``--read-lag-ms N``) a GET within
-  N ms after a PATCH of the same account still shows the setting from before that
-  PATCH (logged with the fault ``read lag``); ``/_emulator/state`` shows the update.
-* Updates of unknown outcome: whether SendGrid ever applies an update and then
-  answers it with a 5xx, or loses the answer, is not documented. A status fault
-  strikes before the request is processed (nothing applied), unless
-  ``error_after_apply`` (``--error-after-apply``) or the one-shot fault's
-  ``"after_apply": true`` says it strikes after: the PATCH is applied and answered
-  with the status (logged as ``status 500 after apply``). Likewise a ``drop`` closes
-  the connection before the request is processed, unless ``drop_after_apply``
-  (``--drop-after-apply``) or ``"after_apply": true``: the update is applied and its
-  answer lost (logged as ``drop after apply``).
-* Rate limits: SendGrid documents a limit per endpoint, a Unix-time reset, and the
-  429 body; the emulator follows (one fixed window per API key and endpoint,
-  ``X-RateLimit-Reset`` a whole-second Unix time, or seconds from now with
-  ``--reset-style relative``). Unknown: each endpoint's real limit and window (the
-  emulator uses one ``--rate-limit`` per ``--rate-window`` for every endpoint), and
-  whether a request On-Behalf-Of a subuser counts against the parent's window (the
-  emulator counts it against the key's).
-* ``GET /v3/subusers``: ``limit`` defaults to 100 and is capped at 500 (fault
-  ``subusers_max_limit`` caps lower); other clients page with 500 and SendGrid refuses 501,
-  its default is not documented. The ``username`` filter matches names that start with it,
-  regardless of case, as SendGrid's does (sendgrid-oai issue 38: ``ann`` also finds
-  ``Anna`` and ``annex``); ``--username-filter prefix`` (fault ``username_filter``) matches
-  case-sensitively instead, as this emulator did before.
-* Regions: EU subusers must be called at api.eu.sendgrid.com for real; the
-  emulator serves every account on its one address and does not check.
-* A subuser marked ``fail_status`` answers every call for it with that status, in
-  SendGrid's error shape: a stand-in for an account SendGrid cannot serve.
+What SendGrid's API is known to do, what is unknown, and which option of this emulator gives
+each behaviour the collection must cope with: ``docs/api-behaviour.md``, one table for all (the
+collection's code and tests follow it). The faults are documented in ``DEFAULT_FAULTS`` below and
+``--help``. Where nothing is known, the emulator's defaults are: a PATCH changes only the fields
+sent and is answered with the whole setting; a status or drop fault strikes before the request is
+processed; a subuser marked ``fail_status`` answers every call for it with that status.
 """
 
 from __future__ import annotations
