@@ -268,13 +268,26 @@ def _failure(task_result):
     return {'failed': True, 'msg': task_result.get('msg') or 'the task failed without a message'}
 
 
+# The note on an account whose update SendGrid answered with an error, and that reading it back
+# showed applied (the module's warning has the whole story).
+APPLIED_DESPITE_ERROR = 'SendGrid answered the update with an error, but reading it back showed it applied'
+
+
 def _entry(account, region, policy, result):
-    """An account's report entry from its result; its status is settled later unless it failed."""
+    """An account's report entry from its result; its status is settled later unless it failed.
+
+    Until then, the reason of an account that did not fail is the note on an update applied
+    despite an error answer (its result's ``warnings``), or None.
+    """
     failed = bool(result.get('failed'))
+    if failed:
+        reason = result.get('msg')
+    else:
+        reason = APPLIED_DESPITE_ERROR if result.get('warnings') else None
     return {'account': account, 'region': region, 'policy': policy, 'status': 'failed' if failed else None,
             'before': result.get('before'), 'after': result.get('after'),
             'differences': result.get('differences') or [], 'stricter': result.get('stricter') or [],
-            'reason': result.get('msg') if failed else None}
+            'reason': reason}
 
 
 def _parent_entry(parent_result, policy):
@@ -286,7 +299,8 @@ def _parent_entry(parent_result, policy):
 def _settle(entry, check_mode):
     """An account's status and reason from what its call found: ``drift``/``changed`` with how
     each setting stood against the policy (``version 1.1 < 1.2``), else ``compliant``; and
-    which settings it keeps stricter than the policy."""
+    which settings it keeps stricter than the policy. A note already in ``reason`` comes last."""
+    note = entry['reason']
     reasons = []
     if entry['differences']:
         entry['status'] = 'drift' if check_mode else 'changed'
@@ -299,6 +313,8 @@ def _settle(entry, check_mode):
     if entry['stricter']:
         stricter = compare_fields(entry['after'], entry['policy'], entry['stricter'])
         reasons.append('stricter than the policy: ' + stricter)
+    if note:
+        reasons.append(note)
     entry['reason'] = '; '.join(reasons) or None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._baseline import (
+    APPLIED_DESPITE_ERROR,
     PARENT_ACCOUNT,
     STATUS_ORDER,
     PlanError,
@@ -685,3 +686,19 @@ def test_build_report_stricter_parent(plan):
 def test_build_report_carries_the_plans_warnings():
     plan = build_plan(POLICY, all_subusers=False)
     assert build_report(plan)['warnings'] == plan['warnings'] != []
+
+
+def test_build_report_an_update_applied_despite_an_error_answer_says_so():
+    plan = build_plan(POLICY, subusers=['warned', 'plain'])
+    warned = account_result('warned', OLD, NEW, ['require_tls', 'version'])
+    warned['warnings'] = ["SendGrid answered the update of subuser 'warned' with an error, but reading the setting"
+                          " back (one read) shows the values asked for"]
+    results = [warned, account_result('plain', OLD, NEW, ['require_tls', 'version'])]
+    report = build_report(plan, group_results=[{'item': plan['groups'][0], 'results': results, 'check_mode': False}])
+    reasons = dict((item['account'], item['reason']) for item in report['accounts'])
+    assert reasons == {
+        'warned': 'changed require_tls false -> true, version 1.1 -> 1.2; ' + APPLIED_DESPITE_ERROR,
+        'plain': 'changed require_tls false -> true, version 1.1 -> 1.2',
+    }
+    assert report['summary']['changed'] == 2
+
