@@ -342,7 +342,8 @@ def confirm_answer(client, before: dict, sent: dict, reported: dict, on_behalf_o
 
     A value that contradicts what was sent fails at once. A field the answer leaves
     out is read back (:func:`read_back`); the update fails as not confirmed only if
-    the last read still shows another value there.
+    the last read still shows another value there. A field sent with the value it
+    already had is not read back: its absence says nothing, and it keeps that value.
     """
     check = check_answer(sent, reported)
     account = describe_account(on_behalf_of)
@@ -357,29 +358,32 @@ def confirm_answer(client, before: dict, sent: dict, reported: dict, on_behalf_o
                 sent=format_fields(sent, check.contradicting),
             ),
             on_behalf_of, before)
-    if not check.missing:
-        return dict(reported)
+    unchanged = [field for field in check.missing if same_value(field, before.get(field), sent[field])]
+    missing = [field for field in check.missing if field not in unchanged]
+    answered = merge_settings(reported, only_fields(before, unchanged))
+    if not missing:
+        return answered
     try:
-        current, how = read_back(client, only_fields(sent, check.missing), on_behalf_of, sleep)
+        current, how = read_back(client, only_fields(sent, missing), on_behalf_of, sleep)
     except SendGridError as error:
         error.before = before
         error.outcome_unknown = True
         error.append_to_message(
             ' This read was to confirm the update of {0}, which SendGrid accepted with an answer that leaves out'
             ' {1}: whether SendGrid applied {2} is unknown. Read the setting again (sendgrid_enforced_tls_info)'
-            ' before relying on it.'.format(account, ', '.join(check.missing), format_fields(sent, check.missing)))
+            ' before relying on it.'.format(account, ', '.join(missing), format_fields(sent, missing)))
         raise
-    still_other = unconfirmed_fields(only_fields(sent, check.missing), current)
+    still_other = unconfirmed_fields(only_fields(sent, missing), current)
     if still_other:
         raise update_not_confirmed(
             'SendGrid accepted the update of {account} with an answer that leaves out {missing}, and reading'
             ' the setting back ({how}) shows {read} where {sent} was sent; the update is not confirmed, so it is'
             ' not reported as a change. Check in the SendGrid console whether the account can use these'
             ' values.'.format(
-                account=account, missing=', '.join(check.missing), how=how,
+                account=account, missing=', '.join(missing), how=how,
                 read=format_fields(current, still_other), sent=format_fields(sent, still_other)),
             on_behalf_of, before)
-    return merge_settings(current, reported)
+    return merge_settings(current, answered)
 
 
 def settle_outcome(client, error: SendGridError, before: dict, sent: dict, on_behalf_of: Optional[str],

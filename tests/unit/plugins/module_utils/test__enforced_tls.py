@@ -547,6 +547,16 @@ def test_reconcile_answer_without_version_is_confirmed_by_one_read(fake_time):
     assert fake_time.sleeps == []
 
 
+def test_reconcile_an_answer_without_a_field_sent_unchanged_needs_no_read(fake_time):
+    # An account that never reports its version: the PATCH sends the version it has (1.1), and an
+    # answer without it says nothing about it.
+    client = FakeClient(full(False, True, 1.1), patch_answer=without_version(full(True, True, 1.1)))
+    outcome = reconcile(client, {'require_tls': True}, on_behalf_of='legacy', sleep=fake_time.sleep)
+    assert outcome['changed'] is True
+    assert outcome['after'] == full(True, True, 1.1)
+    assert client.methods == ['GET', 'PATCH']
+
+
 def test_reconcile_a_read_that_lags_once_is_read_again(fake_time):
     client = FakeClient(full(False, False, 1.1), patch_answer=without_version(full(True, True, 1.2)),
                         reads_after_patch=[full(True, True, 1.1), full(True, True, 1.2)])
