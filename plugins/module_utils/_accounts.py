@@ -39,6 +39,24 @@ def has_control_characters(text: str) -> bool:
     return any(unicodedata.category(char) in ('Cc', 'Cf') for char in text)
 
 
+def _check_name(value, field: str, expected: str, about_control_characters: str) -> str:
+    """The checks every name shares: a string (``expected`` says of what), not empty, at most
+    MAX_NAME_LENGTH characters, no control characters, no surrounding whitespace."""
+    if not isinstance(value, str):
+        raise SendGridConfigError('{0} must be a string ({1}); got {2}'.format(field, expected, describe_value(value)))
+    if not value.strip():
+        raise SendGridConfigError('{0} must not be empty or only whitespace'.format(field))
+    if len(value) > MAX_NAME_LENGTH:
+        raise SendGridConfigError('{0} {1} is longer than the {2} characters a subuser name may have here'.format(
+            field, quoted(value), MAX_NAME_LENGTH))
+    if has_control_characters(value):
+        raise SendGridConfigError('{0} {1} contains control characters{2}'.format(
+            field, quoted(value), about_control_characters))
+    if value != value.strip():
+        raise SendGridConfigError('{0} {1} has leading or trailing whitespace; remove it'.format(field, quoted(value)))
+    return value
+
+
 def validate_on_behalf_of(value, field: str = 'on_behalf_of') -> str:
     """Check an On-Behalf-Of value (a subuser username or ``account-id <id>``).
 
@@ -46,20 +64,8 @@ def validate_on_behalf_of(value, field: str = 'on_behalf_of') -> str:
     control characters (a CR or LF would inject headers, a NUL ends strings). Returns
     the value unchanged.
     """
-    if not isinstance(value, str):
-        raise SendGridConfigError('{0} must be a string (a subuser username or "account-id <id>"); got {1}'.format(
-            field, describe_value(value)))
-    if not value.strip():
-        raise SendGridConfigError('{0} must not be empty or only whitespace'.format(field))
-    if len(value) > MAX_NAME_LENGTH:
-        raise SendGridConfigError('{0} {1} is longer than the {2} characters a subuser name may have here'.format(
-            field, quoted(value), MAX_NAME_LENGTH))
-    if has_control_characters(value):
-        raise SendGridConfigError(
-            '{0} {1} contains control characters (such as CR or LF), which are not allowed in an'
-            ' On-Behalf-Of header'.format(field, quoted(value)))
-    if value != value.strip():
-        raise SendGridConfigError('{0} {1} has leading or trailing whitespace; remove it'.format(field, quoted(value)))
+    _check_name(value, field, 'a subuser username or "account-id <id>"',
+                ' (such as CR or LF), which are not allowed in an On-Behalf-Of header')
     if value == 'account-id' or (value.startswith('account-id ') and not value[len('account-id '):].strip()):
         raise SendGridConfigError('{0} {1}: write a customer account as "account-id <id>"'.format(field, quoted(value)))
     try:
@@ -92,17 +98,4 @@ def check_username(value, field: str = 'username') -> str:
     Refuses a value that is not a string, empty, longer than MAX_NAME_LENGTH, with control
     characters or with surrounding whitespace (no name has any). Returns the value unchanged.
     """
-    if not isinstance(value, str):
-        raise SendGridConfigError('{0} must be a string (a subuser username); got {1}'.format(
-            field, describe_value(value)))
-    if not value.strip():
-        raise SendGridConfigError('{0} must not be empty or only whitespace'.format(field))
-    if len(value) > MAX_NAME_LENGTH:
-        raise SendGridConfigError('{0} {1} is longer than the {2} characters a subuser name may have here'.format(
-            field, quoted(value), MAX_NAME_LENGTH))
-    if has_control_characters(value):
-        raise SendGridConfigError('{0} {1} contains control characters, which no subuser name has'.format(
-            field, quoted(value)))
-    if value != value.strip():
-        raise SendGridConfigError('{0} {1} has leading or trailing whitespace; remove it'.format(field, quoted(value)))
-    return value
+    return _check_name(value, field, 'a subuser username', ', which no subuser name has')
