@@ -394,7 +394,6 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls imp
     SettingsError,
     describe_differences,
     parse_desired_settings,
-    reconcile,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import (
     SendGridConfigError,
@@ -408,6 +407,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._module_support i
     fail_on_error,
     sendgrid_argument_spec,
 )
+from ansible_collections.mailops.sendgrid.plugins.module_utils._reconcile import reconcile
 
 DEFAULT_WORKERS = 16
 

@@ -25,6 +25,10 @@ class TaggedInt(int):
     pass
 
 
+class TaggedFloat(float):
+    pass
+
+
 class TaggedList(list):
     pass
 
@@ -43,8 +47,9 @@ def test_describe_type_gives_yaml_names(value, name):
 
 
 @pytest.mark.parametrize('value, shown', [
-    (TaggedStr('yes'), "'yes' (string)"), (TaggedInt(4), '4 (integer)'), (TaggedList([4]), '[4] (list)'),
-    (False, 'false (boolean)'), (None, 'null'),
+    (TaggedStr('yes'), "'yes' (string)"), (TaggedInt(4), '4 (integer)'), (TaggedFloat(1.4), '1.4 (float)'),
+    (TaggedList([4]), '[4] (list)'), (False, 'false (boolean)'), (None, 'null'), (7, '7 (integer)'),
+    ([1], '[1] (list)'),
 ])
 def test_describe_value(value, shown):
     assert describe_value(value) == shown

@@ -12,8 +12,8 @@ import requests
 from ansible.module_utils import basic
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils import _enforced_tls as enforced_tls
 from ansible_collections.mailops.sendgrid.plugins.module_utils import _module_support as module_support
+from ansible_collections.mailops.sendgrid.plugins.module_utils import _reconcile
 from ansible_collections.mailops.sendgrid.plugins.module_utils._client import ENFORCED_TLS_PATH
 from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_enforced_tls
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.sendgrid_module_helpers import (
@@ -49,7 +49,7 @@ def warned(monkeypatch):
 @pytest.fixture
 def no_waits(monkeypatch):
     """The reads that confirm an update follow each other without waiting."""
-    monkeypatch.setattr(enforced_tls, 'CONFIRM_WAITS', (0.0, 0.0))
+    monkeypatch.setattr(_reconcile, 'CONFIRM_WAITS', (0.0, 0.0))
 
 
 SERVER_ERROR = FakeResponse(500, {'errors': [{'message': 'internal error'}]})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from ansible.module_utils import basic
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils import _enforced_tls as enforced_tls
+from ansible_collections.mailops.sendgrid.plugins.module_utils import _reconcile
 from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_enforced_tls
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.sendgrid_module_helpers import (
     args as module_args,
@@ -232,7 +232,7 @@ def update_outcomes_session(applied_then_500=(), not_applied_503=(), omit_versio
 
 
 def test_batch_updates_of_unknown_outcome_are_read_back(run, warned, monkeypatch):
-    monkeypatch.setattr(enforced_tls, 'CONFIRM_WAITS', (0.0, 0.0))
+    monkeypatch.setattr(_reconcile, 'CONFIRM_WAITS', (0.0, 0.0))
     fleet, session = update_outcomes_session(applied_then_500=['b'], not_applied_503=['c'], omit_version=['d'])
     result = run(args(subusers=['a', 'b', 'c', 'd'], max_retries=0), session)
     before = settings(False, False, 1.1)
