@@ -3,23 +3,19 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""SendGridClient.list_subusers, find_subusers and normalize_subuser."""
+"""SendGridClient.list_subusers and find_subusers."""
 
 from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._client import (
-    SUBUSERS_PAGE_SIZE,
-    SUBUSERS_PATH,
-    SendGridClient,
-    normalize_subuser,
-)
+from ansible_collections.mailops.sendgrid.plugins.module_utils._client import SendGridClient
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import (
     SendGridAPIError,
     SendGridConfigError,
     SendGridResponseError,
 )
+from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api import SUBUSERS_PAGE_SIZE, SUBUSERS_PATH
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import (
     API_KEY,
     FakeResponse,
@@ -56,35 +52,6 @@ def server_client(make_client, subusers, **server_options):
 
 def params_of(session):
     return [call['params'] for call in session.calls]
-
-
-# ---------------------------------------------------------------------------
-# normalize_subuser
-# ---------------------------------------------------------------------------
-
-def test_normalize_subuser_full_entry():
-    entry = {'username': 'eu-marketing', 'id': 42, 'email': 'm@example.com', 'disabled': True, 'region': 'eu',
-             'extra': 'ignored'}
-    assert normalize_subuser(entry) == {'username': 'eu-marketing', 'id': 42, 'email': 'm@example.com',
-                                        'disabled': True, 'region': 'eu'}
-
-
-@pytest.mark.parametrize('region', [None, ''])
-def test_normalize_subuser_without_region_is_global(region):
-    entry = {'username': 'old'}
-    if region is not None:
-        entry['region'] = region
-    assert normalize_subuser(entry) == {'username': 'old', 'id': None, 'email': None, 'disabled': False,
-                                        'region': 'global'}
-
-
-@pytest.mark.parametrize('entry', [{}, {'username': ''}, {'username': None}, {'username': 42}, 'alice', None,
-                                   ['alice']])
-def test_normalize_subuser_refuses_entries_without_username(entry):
-    with pytest.raises(SendGridResponseError) as excinfo:
-        normalize_subuser(entry, offset=200)
-    assert excinfo.value.message.startswith(
-        "SendGrid's answer to GET /v3/subusers (offset 200) holds an entry without a username: ")
 
 
 # ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import requests
 from urllib3.util import parse_url
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils import _http
-from ansible_collections.mailops.sendgrid.plugins.module_utils._client import ENFORCED_TLS_PATH, SendGridClient
+from ansible_collections.mailops.sendgrid.plugins.module_utils._client import SendGridClient
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import (
     CAUSE_NO_KEY,
     CAUSE_RATE_LIMIT,
@@ -33,6 +33,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._http import (
     check_bounded,
     is_loopback_host,
 )
+from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api import ENFORCED_TLS_PATH
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import (
     API_KEY,
     START,

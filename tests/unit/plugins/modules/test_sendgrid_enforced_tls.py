@@ -14,7 +14,7 @@ from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils import _module_support as module_support
 from ansible_collections.mailops.sendgrid.plugins.module_utils import _reconcile
-from ansible_collections.mailops.sendgrid.plugins.module_utils._client import ENFORCED_TLS_PATH
+from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api import ENFORCED_TLS_PATH
 from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_enforced_tls
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.sendgrid_module_helpers import (
     args,

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._client import SUBUSERS_PATH
+from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api import SUBUSERS_PATH
 from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_subuser_info
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.sendgrid_module_helpers import (
     args,
