@@ -22,8 +22,9 @@ The API it serves (HTTP/1.1 with keep-alive, on 127.0.0.1 only):
   each naming its field).
 * ``GET /v3/subusers``: a bare JSON array; ``limit``, ``offset``, ``username``,
   ``region`` (all, global, eu) and ``include_region``; scope ``subusers.read``.
-* Every error answer carries SendGrid's error ``id`` (``{"errors": [...], "id": ...}``, the id
-  SendGrid support asks for): a random hex id per answer, also in the request log
+* Every error answer but the 429 (whose body SendGrid documents without one) carries SendGrid's
+  error ``id`` (``{"errors": [...], "id": ...}``, the id SendGrid support asks for): a random hex
+  id per answer, also in the request log
   (``error_id``); ``--no-error-ids`` (fault ``error_ids``) leaves it out. ``help`` is given
   where natural (a link to the documentation, for the 400s of the settings and the 403 of an
   unknown On-Behalf-Of account) and left out elsewhere.
@@ -841,8 +842,6 @@ class Handler(BaseHTTPRequestHandler):
         except ApiError as error:
             status, answer = error.status, error.body
             headers = dict(headers, **error.headers)
-        error_id = new_error_id() if status >= 400 and emulator.get_faults()['error_ids'] else None
-        answer = with_error_id(answer, error_id)
         if fault and fault.get('drop'):
             emulator.record(method, path, query_text(query), on_behalf_of, status, 'drop after apply')
             return self.drop_connection()
@@ -851,6 +850,9 @@ class Handler(BaseHTTPRequestHandler):
             error = fault_error(emulator, fault)
             status, answer, fault_name = error.status, error.body, 'status {0} after apply'.format(fault['status'])
             headers = dict(headers, **error.headers)
+        # Every error answer carries an id, but the 429: SendGrid's "Rate Limits" page shows its body without one.
+        error_id = new_error_id() if status >= 400 and status != 429 and emulator.get_faults()['error_ids'] else None
+        answer = with_error_id(answer, error_id)
         raw = TOO_MANY_REQUESTS_BODY if status == 429 else None
         if fault and fault.get('malformed') and status == 200:
             raw, fault_name = json.dumps(answer).encode('utf-8')[:-3], 'malformed'
