@@ -20,7 +20,6 @@ what to check on the SendGrid side; advice in terms of a caller's settings is th
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from typing import List, Optional

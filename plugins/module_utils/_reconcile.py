@@ -55,7 +55,6 @@ MAX_ERROR_EXCERPT = 300
 OUTCOME_UNKNOWN = ' The update was sent and whether SendGrid applied it is unknown: '
 
 
-
 def update_surely_refused(error: SendGridError) -> bool:
     """Whether a failed PATCH certainly changed nothing: SendGrid refused it with a 4xx,
     and no earlier attempt of it ended in a way that SendGrid may have acted on.

@@ -7,8 +7,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._client import SendGridClient, resolve_base_url

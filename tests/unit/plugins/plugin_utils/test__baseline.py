@@ -701,4 +701,3 @@ def test_build_report_an_update_applied_despite_an_error_answer_says_so():
         'plain': 'changed require_tls false -> true, version 1.1 -> 1.2',
     }
     assert report['summary']['changed'] == 2
-
