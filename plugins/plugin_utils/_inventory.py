@@ -200,8 +200,11 @@ def plan_hosts(subusers: List[dict], exclude: List[str], include_disabled: bool 
 # -- the cache ------------------------------------------------------------------
 
 def cache_source(base_url: str, subuser_region: str) -> dict:
-    """What a listing was read from: a cached one is used only for the same source. Holds no key."""
-    return {'base_url': base_url, 'subuser_region': subuser_region}
+    """What a listing was read from: a cached one is used only for the same source. Holds no key.
+
+    Plain strings, so that the cache holds no more than the values (not where an option was set).
+    """
+    return {'base_url': str(base_url), 'subuser_region': str(subuser_region)}
 
 
 def cache_entry(source: dict, subusers: List[dict]) -> dict:
