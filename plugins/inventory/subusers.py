@@ -146,6 +146,7 @@ EXAMPLES = r'''
 # inventory.sendgrid.yml: every enabled subuser, the key from SENDGRID_API_KEY
 plugin: mailops.sendgrid.subusers
 
+---
 # inventory.sendgrid.yml: the EU subusers and the parent, a group per email domain, cached for an hour
 plugin: mailops.sendgrid.subusers
 subuser_region: eu
