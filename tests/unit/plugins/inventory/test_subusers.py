@@ -417,14 +417,15 @@ def test_bad_options_fail_before_any_request(parse, options, says):
     assert len(str(caught.value)) < 1000
 
 
-@pytest.mark.parametrize('options', [
-    {'region': 'us'},
-    {'subuser_region': 'apac'},
-    {'timeout': 'soon'},
+@pytest.mark.parametrize('options, name', [
+    ({'region': 'us'}, 'region'),
+    ({'subuser_region': 'apac'}, 'subuser_region'),
+    ({'timeout': 'soon'}, 'timeout'),
 ])
-def test_option_types_and_choices_are_ansible_s_checks(parse, options):
-    with pytest.raises(AnsibleError):
+def test_option_types_and_choices_are_ansible_s_checks(parse, options, name):
+    with pytest.raises(AnsibleError) as caught:
         parse(options, session=FakeSession())
+    assert name in str(caught.value)
 
 
 def test_missing_requests(parse, monkeypatch):
