@@ -227,11 +227,7 @@ ADVICE_OPTIONS = ('max_retries', 'max_total_wait', 'timeout')
 
 def explain(error: SendGridError, options: dict) -> str:
     """The client's message (it never holds the key), with advice in the inventory source's option names."""
-    advice = INVENTORY_ADVICE.get(error.cause)
-    if not advice:
-        return error.message
-    advice = advice.format(options)
-    return '{0}{1} {2}'.format(error.message, '' if error.message.endswith('.') else '.', advice)
+    return error.explained(INVENTORY_ADVICE, options)
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):

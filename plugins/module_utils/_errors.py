@@ -11,7 +11,8 @@
 Every exception's message is complete and safe to show: it never holds the API key.
 It speaks of HTTP and SendGrid only. ``cause`` says what the user should look at;
 the layer that owns the user's settings (the modules' options, an inventory
-source's) adds advice in its own words (see ``_module_support.option_advice``).
+source's) adds advice in its own words (:meth:`SendGridError.explained`, with a table of its own:
+``_module_support.OPTION_ADVICE``, the inventory plugin's ``INVENTORY_ADVICE``).
 :meth:`SendGridError.result_fields` is what a failed result returns beside the message.
 """
 
@@ -50,6 +51,14 @@ class SendGridError(Exception):
         """Append a sentence to the message (what is known about the account's state)."""
         self.message += note
         self.args = (self.message,)
+
+    def explained(self, advice_by_cause: dict, settings: dict) -> str:
+        """The message, followed by the caller's advice for its ``cause`` (a template filled with
+        the caller's ``settings``, in the caller's own option names), when there is one."""
+        advice = advice_by_cause.get(self.cause)
+        if not advice:
+            return self.message
+        return '{0}{1} {2}'.format(self.message, '' if self.message.endswith('.') else '.', advice.format(settings))
 
     def result_fields(self) -> dict:
         """The facts a failed result returns beside its message (see the modules' RETURN)."""

@@ -87,18 +87,9 @@ def sendgrid_argument_spec(**module_options) -> dict:
     return spec
 
 
-def option_advice(error: SendGridError, params: dict) -> str:
-    """What the user can do about ``error`` with the modules' options ('' when nothing)."""
-    advice = OPTION_ADVICE.get(error.cause)
-    return advice.format(params) if advice else ''
-
-
 def explain(error: SendGridError, params: dict) -> str:
     """A client exception's message (it never holds the key), with advice in option names."""
-    advice = option_advice(error, params)
-    if not advice:
-        return error.message
-    return '{0}{1} {2}'.format(error.message, '' if error.message.endswith('.') else '.', advice)
+    return error.explained(OPTION_ADVICE, params)
 
 
 def fail_on_error(module: AnsibleModule, error: SendGridError, **result):
