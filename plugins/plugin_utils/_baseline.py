@@ -166,7 +166,8 @@ def parent_only_warning(include_parent):
 
 
 def build_plan(policy, subusers=None, discovered=None, exclude=None, include_disabled=False, region=None,
-               workers=None, enforcement=MINIMUM, all_subusers=None, include_parent=True):
+               workers=None, enforcement=MINIMUM, all_subusers=None, include_parent=True, parent_overrides=None,
+               parent_exempt_reason=None):
     """Group the accounts by effective policy and region.
 
     ``policy``: the baseline, a dict with any of require_tls, require_valid_cert,
@@ -180,8 +181,11 @@ def build_plan(policy, subusers=None, discovered=None, exclude=None, include_dis
     ``all_subusers``: the role's discovery switch; when it is false (not None) and the
     plan holds no subuser, ``warnings`` says that only the parent account is covered
     (``include_parent``: whether it is).
+    ``parent_overrides``: settings of the parent account's own that replace the policy's
+    (``parent_policy`` in the plan). ``parent_exempt_reason``: the parent account is exempt,
+    and why (it is then in ``exempt``; the caller leaves out its call).
 
-    Returns ``{'policy', 'enforcement', 'groups': [{'region', 'policy', 'accounts'}],
+    Returns ``{'policy', 'parent_policy', 'enforcement', 'groups': [{'region', 'policy', 'accounts'}],
     'exempt': [{'account', 'reason', 'region'}], 'excluded', 'disabled', 'warnings'}``,
     accounts in discovery order, then listing order. Raises PlanError on bad input.
     """
@@ -244,8 +248,12 @@ def build_plan(policy, subusers=None, discovered=None, exclude=None, include_dis
     warnings = []
     if all_subusers is False and not groups and not exempt:
         warnings.append(parent_only_warning(include_parent))
-    return {'policy': baseline, 'enforcement': enforcement, 'groups': list(groups.values()), 'exempt': exempt,
-            'excluded': excluded, 'disabled': disabled, 'warnings': warnings}
+    if parent_exempt_reason is not None:
+        exempt.insert(0, {'account': PARENT_ACCOUNT, 'reason': parent_exempt_reason, 'region': None})
+    parent_policy = dict(baseline, **(parent_overrides or {}))
+    return {'policy': baseline, 'parent_policy': parent_policy, 'enforcement': enforcement,
+            'groups': list(groups.values()), 'exempt': exempt, 'excluded': excluded, 'disabled': disabled,
+            'warnings': warnings}
 
 
 def _group_entries(group_result):
@@ -344,7 +352,7 @@ def build_report(plan, parent_result=None, group_results=None, check_mode=False,
     check_mode = ran_in_check_mode([parent_result] + list(group_results or []), check_mode)
     entries = []
     if parent_result is not None and not parent_result.get('skipped'):
-        entries.append(_parent_entry(parent_result, plan.get('policy')))
+        entries.append(_parent_entry(parent_result, plan.get('parent_policy') or plan.get('policy')))
     for group_result in group_results or []:
         entries.extend(_group_entries(group_result))
     for entry in entries:
