@@ -30,6 +30,7 @@ def test_plan_is_the_one_of_build_plan():
     assert plan == build_plan(POLICY, **kwargs)
     assert plan == {
         'policy': {'require_tls': True, 'version': 1.2},
+        'parent_policy': {'require_tls': True, 'version': 1.2},
         'groups': [
             {'region': 'eu', 'policy': {'require_tls': True, 'version': 1.2}, 'accounts': ['d']},
             {'region': 'global', 'policy': {'require_tls': True, 'version': 1.2}, 'accounts': ['a']},

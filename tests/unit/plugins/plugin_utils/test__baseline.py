@@ -89,10 +89,10 @@ def test_build_plan_refuses_bad_inputs(kwargs, message):
 
 
 def test_build_plan_nothing_to_do():
-    assert build_plan(POLICY) == {'policy': TLS12, 'enforcement': 'minimum', 'groups': [], 'exempt': [],
-                                  'excluded': [], 'disabled': [], 'warnings': []}
+    assert build_plan(POLICY) == {'policy': TLS12, 'parent_policy': TLS12, 'enforcement': 'minimum', 'groups': [],
+                                  'exempt': [], 'excluded': [], 'disabled': [], 'warnings': []}
     assert build_plan(POLICY, subusers=[], discovered=[], exclude=[]) == {
-        'policy': TLS12, 'enforcement': 'minimum', 'groups': [], 'exempt': [], 'excluded': [], 'disabled': [],
+        'policy': TLS12, 'parent_policy': TLS12, 'enforcement': 'minimum', 'groups': [], 'exempt': [], 'excluded': [], 'disabled': [],
         'warnings': []}
 
 
@@ -104,6 +104,7 @@ def test_build_plan_plain_names():
     plan = build_plan(POLICY, subusers=['marketing', 'billing', 'account-id 42'])
     assert plan == {
         'policy': TLS12,
+        'parent_policy': TLS12,
         'enforcement': 'minimum',
         'groups': [{'region': None, 'policy': TLS12, 'accounts': ['marketing', 'billing', 'account-id 42']}],
         'exempt': [], 'excluded': [], 'disabled': [], 'warnings': [],
@@ -701,3 +702,27 @@ def test_build_report_an_update_applied_despite_an_error_answer_says_so():
         'plain': 'changed require_tls false -> true, version 1.1 -> 1.2',
     }
     assert report['summary']['changed'] == 2
+
+
+def test_build_plan_the_parent_accounts_own_settings_leave_the_subusers_policy_alone():
+    plan = build_plan(POLICY, subusers=['a'], parent_overrides={'version': 1.3})
+    assert plan['parent_policy'] == {'require_tls': True, 'version': 1.3}
+    assert plan['groups'][0]['policy'] == {'require_tls': True, 'version': 1.2}
+    assert build_plan(POLICY)['parent_policy'] == build_plan(POLICY)['policy']
+
+
+def test_build_plan_an_exempt_parent_account_is_reported_exempt():
+    plan = build_plan(POLICY, subusers=['a'], include_parent=False, parent_exempt_reason='shared relay')
+    assert plan['exempt'] == [{'account': PARENT_ACCOUNT, 'reason': 'shared relay', 'region': None}]
+    report = build_report(plan, group_results=[{'item': plan['groups'][0], 'results': [
+        account_result('a', settings(True, False, 1.2), settings(True, False, 1.2), [])]}])
+    assert [(entry['account'], entry['status']) for entry in report['accounts']] == [
+        (PARENT_ACCOUNT, 'exempt'), ('a', 'compliant')]
+
+
+def test_build_report_the_parent_account_is_held_to_its_own_policy():
+    plan = build_plan(POLICY, parent_overrides={'version': 1.3})
+    parent = {'changed': True, 'check_mode': True, 'before': settings(True, True, 1.2),
+              'enforced_tls': settings(True, True, 1.3), 'differences': ['version'], 'stricter': []}
+    entry = build_report(plan, parent_result=parent)['accounts'][0]
+    assert (entry['status'], entry['policy']['version'], entry['reason']) == ('drift', 1.3, 'version 1.2 < 1.3')
