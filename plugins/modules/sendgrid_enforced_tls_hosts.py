@@ -51,7 +51,7 @@ attributes:
 options:
   on_behalf_of:
     description:
-      - Not used by this action, and refused: each host names its own account with its host variable
+      - Not used by this action, and refused. Each host names its own account with its host variable
         C(sendgrid_on_behalf_of).
   policy:
     description:

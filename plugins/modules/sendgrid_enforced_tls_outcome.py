@@ -75,7 +75,7 @@ ansible_facts:
     sendgrid_enforced_tls:
       description:
         - How the account stands, as of this run. C(account), C(region), C(mode) (V(audit) or V(enforce)), C(status),
-          C(setting) (its setting as it is now: as read, in an audit; as left, in an enforcement), C(before),
+          C(setting) (its setting as it is now, as read in an audit, as left by an enforcement), C(before),
           C(policy), C(enforcement), C(differences), C(stricter), C(reason) and C(checked_at) (UTC).
       type: dict
       sample:
