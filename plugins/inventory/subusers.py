@@ -203,8 +203,15 @@ try:
     from ansible.template import trust_as_template
     make_unsafe = _unchanged
 except ImportError:
-    # Before 2.19 every string is a template unless marked unsafe.
-    from ansible.utils.unsafe_proxy import wrap_var as make_unsafe
+    # Before 2.19 every string is a template unless marked unsafe. Only strings that could start one are
+    # marked: ansible-inventory --export (how AWX imports an inventory source) writes a marked string as
+    # a dictionary, which AWX would keep as the host variable's value.
+    from ansible.utils.unsafe_proxy import wrap_var
+
+    def make_unsafe(value):
+        if isinstance(value, str) and ('{' in value or '}' in value):
+            return wrap_var(value)
+        return value
     trust_as_template = _unchanged
 
 # What to do about an error (by its cause), in this plugin's option names; {0} is the options.

@@ -250,6 +250,15 @@ def test_values_from_sendgrid_are_never_templated(parse):
     assert templar.template(host_vars['sendgrid_email']) == '{{ 7 * 6 }}@example.com'
 
 
+def test_plain_values_stay_plain_strings(parse):
+    """Only a value that could start a template is marked unsafe (before ansible-core 2.19): ansible-inventory
+    --export, which AWX imports, writes a marked value as a dictionary."""
+    run = parse(session=FakeSession(forever=lambda: FakeSubuserServer([subuser('t1', email='t1@example.com')])))
+    host_vars = run.vars_of('t1')
+    for name in ('sendgrid_on_behalf_of', 'sendgrid_region', 'sendgrid_email'):
+        assert isinstance(host_vars[name], str) and not hasattr(host_vars[name], '__UNSAFE__'), name
+
+
 def test_hostile_names_are_skipped_with_a_warning(parse):
     hostile = [subuser('good', user_id=1), subuser('bad\r\nX-Injected: 1', user_id=2), subuser('a,b', user_id=3),
                subuser('y' * 5000, user_id=4), subuser('{{lookup("pipe")}}', user_id=5)]
