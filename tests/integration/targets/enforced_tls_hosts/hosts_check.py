@@ -191,6 +191,18 @@ def case_audit(facts_dir):
     expect_equal(emulator('state'), before, 'the emulator state after an audit')
 
 
+def case_preview(facts_dir):
+    """enforce_hosts --check --diff: the rollout's batches, each drifted account's diff, nothing written."""
+    emulator('reset', 'POST')
+    before = emulator('state')
+    run = Run('mailops.sendgrid.enforce_hosts', '--check', '--diff', facts_dir=facts_dir)
+    expect_equal(run.status, 0, 'the exit status of a preview')
+    check_hosts(run, AUDIT)
+    expect_equal(len(re.findall(r'^PLAY \[', run.output, re.MULTILINE)), 3, 'the batches (serial 1, 10%, 100%)')
+    expect_equal(setting_requests('PATCH'), [], 'the updates of a preview')
+    expect_equal(emulator('state'), before, 'the emulator state after a preview')
+
+
 def case_canary(facts_dir):
     """The canary (the parent account, first) fails: no other account is read or written."""
     emulator('reset', 'POST')
@@ -240,7 +252,7 @@ def case_bad_input(facts_dir):
     expect_equal(setting_requests('GET') + setting_requests('PATCH'), [], 'the requests of a run with bad input')
 
 
-CASES = [case_audit, case_canary, case_enforce, case_bad_input]
+CASES = [case_audit, case_preview, case_canary, case_enforce, case_bad_input]
 
 
 def main():
