@@ -147,8 +147,28 @@ class Run:
     leaks: tuple = ()
 
 
+def by_outcome(**hosts):
+    """{host: outcome} of hosts listed by outcome: by_outcome(ok=['a'], changed=['b', 'c'])."""
+    unknown = set(hosts) - set(OUTCOMES)
+    if unknown:
+        raise ValueError('not outcomes: {0}'.format(', '.join(sorted(unknown))))
+    return {host: outcome for outcome, names in hosts.items() for host in names}
+
+
 AUDIT = 'mailops.sendgrid.audit'
 ALL_SUBUSERS = {'sendgrid_all_subusers': True}
+
+# A playbook whose hosts are the inventory plugin's (one per subuser) gets a run such as this one
+# (each run has an emulator of its own, so an enforcement changes only its own run's fleet):
+#
+#   Run('enforce-hosts-drift', 'mailops.sendgrid.enforce_hosts', FLEET_DRIFT, 'successful',
+#       hosts=by_outcome(ok=['compliant-a', 'compliant-b'], changed=['drift-a', 'drift-b']),
+#       stats={'enforced_tls_hosts_total': 4, 'enforced_tls_hosts_compliant': 2, ...,
+#              'enforced_tls_hosts_mode': 'enforce'},
+#       facts={'drift-a': {'sendgrid_enforced_tls': {...}}, ...})
+#
+# with host_counts={'ok': N, ...} instead of hosts for a fleet too large to name (the emulator's
+# --subusers N and --compliant-share, in emulator_options), and limit for a job template's limit.
 
 RUNS = [
     # Nothing out of policy: the job succeeds, and the audit changes nothing.
@@ -166,7 +186,7 @@ RUNS = [
     Run('hosts-probe', 'hosts_probe.yml', FLEET_DRIFT, 'failed',
         extra_vars={'awx_runner_probe_outcomes': {'drift-a': 'changed', 'drift-b': 'failed'},
                     'awx_runner_probe_leaky': 'compliant-b'},
-        hosts={'compliant-a': 'ok', 'compliant-b': 'ok', 'drift-a': 'changed', 'drift-b': 'failed'},
+        hosts=by_outcome(ok=['compliant-a', 'compliant-b'], changed=['drift-a'], failed=['drift-b']),
         host_counts={'ok': 2, 'changed': 1, 'failed': 1},
         stats={'awx_runner_probe_total': 4, 'awx_runner_probe_changed': 1, 'awx_runner_probe_failed': 1,
                'awx_runner_probe_mode': 'probe'},
@@ -528,6 +548,7 @@ def self_test():
              'skipped': {'e': 1}, 'dark': {'f': 1}, 'processed': dict.fromkeys('abcdef', 1), 'rescued': {}}
     expect('outcomes from stats', host_outcomes_from_stats(stats), outcomes)
     expect('counts', count_outcomes(outcomes), {'ok': 2, 'changed': 1, 'failed': 1, 'skipped': 1, 'unreachable': 1})
+    expect('by outcome', by_outcome(ok=['a', 'c'], changed=['b'], failed=['d'], skipped=['e'], unreachable=['f']), outcomes)
     stats_event = {'event': 'playbook_on_stats', 'event_data': dict(stats, artifact_data={'n': 1})}
     all_events = [{'event': 'playbook_on_start'}] + events + [stats_event]
 
