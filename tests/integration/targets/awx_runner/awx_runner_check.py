@@ -122,7 +122,7 @@ class Run:
     with FLEET (started with EMULATOR_OPTIONS), and what it must show.
 
     playbook: a collection playbook by its FQCN, or a file of files/project/.
-    status: ansible-runner's status, 'successful' or 'failed'.
+    status: ansible-runner's status, 'successful' (rc 0) or 'failed' (rc 2: a host failed).
     hosts: each host's outcome (OUTCOMES), from its runner_on_* events and from the stats event
         alike; every host of the job must be named. None: not checked.
     host_counts: how many hosts had each outcome (outcomes not named: none). None: not checked. For
