@@ -128,7 +128,8 @@ class Run:
     host_counts: how many hosts had each outcome (outcomes not named: none). None: not checked. For
         fleets too large to name every host.
     stats: the set_stats data, exactly (the stats event's artifact_data).
-    facts: per host, facts the fact cache must hold with these values (others may be there too).
+    facts: per host, facts the fact cache must hold with these values (others may be there too); of a
+        dict, only the keys given are compared (so that a timestamp need not be named).
     leaks: the kinds of artifact (ARTIFACT_KINDS) the run plants the key in on purpose: the scan
         must find it in each of them and in no other. Empty: the key must be nowhere.
     """
@@ -158,17 +159,22 @@ def by_outcome(**hosts):
 AUDIT = 'mailops.sendgrid.audit'
 ALL_SUBUSERS = {'sendgrid_all_subusers': True}
 
-# A playbook whose hosts are the inventory plugin's (one per subuser) gets a run such as this one
-# (each run has an emulator of its own, so an enforcement changes only its own run's fleet):
-#
-#   Run('enforce-hosts-drift', 'mailops.sendgrid.enforce_hosts', FLEET_DRIFT, 'successful',
-#       hosts=by_outcome(ok=['compliant-a', 'compliant-b'], changed=['drift-a', 'drift-b']),
-#       stats={'enforced_tls_hosts_total': 4, 'enforced_tls_hosts_compliant': 2, ...,
-#              'enforced_tls_hosts_mode': 'enforce'},
-#       facts={'drift-a': {'sendgrid_enforced_tls': {...}}, ...})
-#
-# with host_counts={'ok': N, ...} instead of hosts for a fleet too large to name (the emulator's
-# --subusers N and --compliant-share, in emulator_options), and limit for a job template's limit.
+
+def hosts_summary(total, compliant=0, drift=0, changed=0, exempt=0, failed=0):
+    """The set_stats data of mailops.sendgrid.audit_hosts and enforce_hosts, summed over the batches."""
+    return {'enforced_tls_hosts_total': total, 'enforced_tls_hosts_compliant': compliant, 'enforced_tls_hosts_drift': drift,
+            'enforced_tls_hosts_changed': changed, 'enforced_tls_hosts_exempt': exempt, 'enforced_tls_hosts_failed': failed}
+
+
+def hosts_facts(mode, **hosts_by_status):
+    """{host: {'sendgrid_enforced_tls': {'account', 'mode', 'status'}}} of hosts listed by their status."""
+    return {host: {'sendgrid_enforced_tls': {'account': host, 'mode': mode, 'status': status}}
+            for status, hosts in hosts_by_status.items() for host in hosts}
+
+
+# A run of a fleet too large to name every host gives host_counts={'ok': N, ...} instead of hosts
+# (the emulator's --subusers N and --compliant-share, in emulator_options); limit is a job
+# template's limit. Each run has an emulator of its own: an enforcement changes only its own fleet.
 
 RUNS = [
     # Nothing out of policy: the job succeeds, and the audit changes nothing.
@@ -181,6 +187,16 @@ RUNS = [
     # The same drift reported without failing: the audit's check-mode batch call "would change".
     Run('audit-drift-no-fail', AUDIT, FLEET_DRIFT, 'successful', extra_vars=dict(ALL_SUBUSERS, sendgrid_fail_on_drift=False),
         hosts={'localhost': 'changed'}, stats=audit_summary(5, compliant=3, drift=2)),
+    # Each account a host of the inventory plugin: drift is "changed" (in check mode), and stays.
+    Run('audit-hosts-drift', 'mailops.sendgrid.audit_hosts', FLEET_DRIFT, 'successful',
+        hosts=by_outcome(ok=['compliant-a', 'compliant-b'], changed=['drift-a', 'drift-b']),
+        stats=hosts_summary(4, compliant=2, drift=2),
+        facts=hosts_facts('audit', compliant=['compliant-a', 'compliant-b'], drift=['drift-a', 'drift-b'])),
+    # The same enforced, canary first (serial [1, '10%', '100%']): the counts are summed over the batches.
+    Run('enforce-hosts-drift', 'mailops.sendgrid.enforce_hosts', FLEET_DRIFT, 'successful',
+        hosts=by_outcome(ok=['compliant-a', 'compliant-b'], changed=['drift-a', 'drift-b']),
+        stats=hosts_summary(4, compliant=2, changed=2),
+        facts=hosts_facts('enforce', compliant=['compliant-a', 'compliant-b'], changed=['drift-a', 'drift-b'])),
     # The inventory plugin's hosts in serial batches, with per-host outcomes, cached facts, summed
     # stats, and the key planted where the scan must find it (files/project/hosts_probe.yml).
     Run('hosts-probe', 'hosts_probe.yml', FLEET_DRIFT, 'failed',
@@ -316,12 +332,19 @@ def read_fact_cache(directory):
     return facts
 
 
+def matches(value, expected):
+    """Whether value is expected; of a dict, only the keys expected names are compared."""
+    if isinstance(expected, dict):
+        return isinstance(value, dict) and all(name in value and matches(value[name], item) for name, item in expected.items())
+    return value == expected
+
+
 def check_facts(run, fact_cache_dir):
     problems = []
     cached = read_fact_cache(fact_cache_dir)
     for host, expected in (run.facts or {}).items():
         for name, value in expected.items():
-            if cached.get(host, {}).get(name) != value:
+            if not matches(cached.get(host, {}).get(name), value):
                 problems.append('{0}: the fact cache holds {1} for {2}.{3}, not {4}'.format(
                     run.name, cached.get(host, {}).get(name, '(nothing)'), host, name, value))
     return problems
@@ -548,6 +571,9 @@ def self_test():
              'skipped': {'e': 1}, 'dark': {'f': 1}, 'processed': dict.fromkeys('abcdef', 1), 'rescued': {}}
     expect('outcomes from stats', host_outcomes_from_stats(stats), outcomes)
     expect('counts', count_outcomes(outcomes), {'ok': 2, 'changed': 1, 'failed': 1, 'skipped': 1, 'unreachable': 1})
+    expect('a dict matched by the keys given', [matches({'a': 1, 'b': {'c': 2, 'd': 3}}, {'b': {'c': 2}}),
+                                                matches({'a': 1}, {'a': 1, 'b': 2}), matches({'a': {'c': 1}}, {'a': {'c': 2}})],
+           [True, False, False])
     expect('by outcome', by_outcome(ok=['a', 'c'], changed=['b'], failed=['d'], skipped=['e'], unreachable=['f']), outcomes)
     stats_event = {'event': 'playbook_on_stats', 'event_data': dict(stats, artifact_data={'n': 1})}
     all_events = [{'event': 'playbook_on_start'}] + events + [stats_event]
