@@ -14,23 +14,18 @@ from ansible import constants as C
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls import ENFORCEMENT_MODES, MINIMUM
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module_support import sendgrid_argument_spec
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._baseline import PlanError, build_plan, build_report
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._hosts import PLAY_INPUTS, index_outcomes, plan_inputs
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._outcome_store import write_outcomes
 
 MODULE = 'mailops.sendgrid.sendgrid_enforced_tls'
-# Passed on to every call of the module as given; left out, the module's own defaults and
-# environment fallbacks (SENDGRID_API_KEY, SENDGRID_API_URL) apply.
-CONNECTION_OPTIONS = dict(
-    api_key=dict(type='str', no_log=True),
-    api_url=dict(type='str'),
-    region=dict(type='str', choices=['global', 'eu']),
-    timeout=dict(type='float'),
-    validate_certs=dict(type='bool'),
-    max_retries=dict(type='int'),
-    max_retry_wait=dict(type='float'),
-    max_total_wait=dict(type='float'),
-)
+# The options every module shares, passed on to every call of the module as given. Their defaults
+# and environment fallbacks (SENDGRID_API_KEY, SENDGRID_API_URL) are left to the module.
+CONNECTION_OPTIONS = {
+    name: {key: value for key, value in spec.items() if key not in ('default', 'fallback')}
+    for name, spec in sendgrid_argument_spec().items() if name != 'on_behalf_of'
+}
 ARGUMENT_SPEC = dict(
     CONNECTION_OPTIONS,
     policy=dict(type='dict', required=True),

@@ -138,3 +138,17 @@ def test_module_warnings_are_passed_on(run_batch):
     action._execute_module = warn
     assert action.run(task_vars={'hostvars': {'a': host('a')}, 'ansible_play_batch': ['a']})['warnings'] == [
         'applied despite an error']
+
+
+def test_the_key_goes_to_each_module_call_and_into_no_result_or_outcome(run_batch):
+    key = 'SG.unit-test.K3y-s3cr3t'
+    result, calls = run_batch({'policy': POLICY, 'api_key': key}, HOSTVARS, FLEET)
+    assert all(call['api_key'] == key for call in calls) and len(calls) == 4
+    assert key not in repr(result)
+    for account in ('(parent account)', 'a', 'b', 'c', 'd', 'x'):
+        assert key not in repr(read_outcome(result['outcomes'], account))
+
+
+def test_options_left_out_are_left_to_the_module(run_batch):
+    dummy, calls = run_batch({'policy': POLICY}, {'a': host('a')}, FLEET)
+    assert calls == [{'subusers': ['a'], 'enforcement': 'minimum', **POLICY}]
