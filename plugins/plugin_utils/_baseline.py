@@ -158,6 +158,22 @@ def _worker_count(value):
         return 0
 
 
+def parse_policy(policy, field):
+    """A policy checked and normalised: a dict with any of the setting fields, each valid.
+    ``field`` names it in messages."""
+    if not isinstance(policy, dict):
+        raise PlanError('{0} must be a dict with any of {1}; got {2}'.format(
+            field, ', '.join(SETTING_FIELDS), describe_type(policy)))
+    unknown = sorted(set(policy) - set(SETTING_FIELDS))
+    if unknown:
+        raise PlanError('{0} has unknown keys {1}; allowed are {2}'.format(
+            field, ', '.join(unknown), ', '.join(SETTING_FIELDS)))
+    try:
+        return parse_desired_settings(policy, field_prefix=field + '.')
+    except SettingsError as error:
+        raise PlanError(str(error))
+
+
 def parent_only_warning(include_parent):
     """The warning for a plan with no subuser while discovery is off: often a misspelt input name."""
     return ('{0}subusers is empty and {0}all_subusers is false, so this run covers {1}. If subusers were meant,'
@@ -189,17 +205,7 @@ def build_plan(policy, subusers=None, discovered=None, exclude=None, include_dis
     'exempt': [{'account', 'reason', 'region'}], 'excluded', 'disabled', 'warnings'}``,
     accounts in discovery order, then listing order. Raises PlanError on bad input.
     """
-    if not isinstance(policy, dict):
-        raise PlanError('{0}policy must be a dict with any of {1}; got {2}'.format(
-            PREFIX, ', '.join(SETTING_FIELDS), describe_type(policy)))
-    unknown = sorted(set(policy) - set(SETTING_FIELDS))
-    if unknown:
-        raise PlanError('{0}policy has unknown keys {1}; allowed are {2}'.format(
-            PREFIX, ', '.join(unknown), ', '.join(SETTING_FIELDS)))
-    try:
-        baseline = parse_desired_settings(policy, field_prefix=PREFIX + 'policy.')
-    except SettingsError as error:
-        raise PlanError(str(error))
+    baseline = parse_policy(policy, PREFIX + 'policy')
     if region is not None and region not in REGIONS:
         raise PlanError('{0}region must be one of {1}; got {2!r}'.format(PREFIX, ', '.join(REGIONS), region))
     if enforcement not in ENFORCEMENT_MODES:

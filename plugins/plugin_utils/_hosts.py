@@ -20,13 +20,13 @@ fact ``sendgrid_enforced_tls``.
 from __future__ import annotations
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import describe_account
-from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls import (
-    SETTING_FIELDS,
-    SettingsError,
-    parse_desired_settings,
-)
 from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_type, describe_value
-from ansible_collections.mailops.sendgrid.plugins.plugin_utils._baseline import PARENT_ACCOUNT, REGIONS, PlanError
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._baseline import (
+    PARENT_ACCOUNT,
+    REGIONS,
+    PlanError,
+    parse_policy,
+)
 
 # The host variables the inventory plugin sets, and those a user sets per host or group.
 ON_BEHALF_OF = 'sendgrid_on_behalf_of'
@@ -48,18 +48,7 @@ def _host_overrides(host, variables):
     policy = _host_var(variables, HOST_POLICY)
     if policy is None:
         return {}
-    field = 'host {0}: {1}'.format(host, HOST_POLICY)
-    if not isinstance(policy, dict):
-        raise PlanError('{0} must be a dict with any of {1}; got {2}'.format(
-            field, ', '.join(SETTING_FIELDS), describe_type(policy)))
-    unknown = sorted(set(policy) - set(SETTING_FIELDS))
-    if unknown:
-        raise PlanError('{0} has unknown keys {1}; allowed are {2}'.format(
-            field, ', '.join(unknown), ', '.join(SETTING_FIELDS)))
-    try:
-        return parse_desired_settings(policy, field_prefix=field + '.')
-    except SettingsError as error:
-        raise PlanError(str(error))
+    return parse_policy(policy, 'host {0}: {1}'.format(host, HOST_POLICY))
 
 
 def _host_exemption(host, variables):
