@@ -138,12 +138,14 @@ def _discovered_regions(discovered):
     regions = {}
     disabled = set()
     for index, subuser in enumerate(discovered or []):
-        if not isinstance(subuser, dict) or not isinstance(subuser.get('username'), str):
+        # Each field is read once: in a template, every read of a registered result's field costs.
+        username = subuser.get('username') if isinstance(subuser, dict) else None
+        if not isinstance(username, str):
             raise PlanError('discovered subusers[{0}] has no username; expected the subusers returned by'
                             ' sendgrid_subuser_info, got {1!r}'.format(index, subuser))
-        regions[subuser['username']] = subuser.get('region') or 'global'
+        regions[username] = subuser.get('region') or 'global'
         if subuser.get('disabled'):
-            disabled.add(subuser['username'])
+            disabled.add(username)
     return regions, disabled
 
 
@@ -229,7 +231,8 @@ def build_plan(policy, subusers=None, discovered=None, exclude=None, include_dis
     names = [name for name in discovered_regions
              if name not in disabled_names or include_disabled or name in listed]
     names += [name for name in listed if name not in discovered_regions]
-    disabled = [name for name in discovered_regions if name not in names]
+    planned = set(names)
+    disabled = [name for name in discovered_regions if name not in planned]
     if len(names) > MAX_ACCOUNTS:
         raise PlanError('{0}subusers (with the discovered ones) come to {1} subusers, more than the {2} one run'
                         ' handles; split them over several runs, or leave some out with {0}exclude'.format(

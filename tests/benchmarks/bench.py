@@ -9,23 +9,22 @@
 figures; it never passes or fails on speed. The smoke run fails only if the
 request counts are wrong, which would make every figure meaningless.
 
-Contenders, each against the emulator (tests/emulator/) with a fixed latency:
-
-(a) the ``enforced_tls_baseline`` role (batch mode): an audit in check mode, an
-    enforcement, and a second enforcement;
-(b) the collection's module in a plain ``loop:`` over the subusers;
-(c) ``ansible.builtin.uri``, a GET and a conditional PATCH per subuser, in loops;
-(d) the floor: the start-up of ``ansible-playbook`` with one no-op task, measured,
-    plus N x latency / workers.
+The contenders are the entries of CONTENDERS, each against the emulator
+(tests/emulator/) with a fixed latency: a playbook (or a command) per phase, an
+optional inventory, how its audit runs, and whether its runs are repeated. A
+section (SMOKE, full_sections()) runs some of them at one N and latency; the
+targets (targets()) compare the medians. Adding a contender is an entry in
+CONTENDERS, its playbook in playbooks/, and its key in the sections it runs in.
 
 For each run: wall time, API requests by method, HTTP 429s received (from the
-emulator's request log), and the peak memory (summed PSS) of the ansible-playbook
-process tree, sampled every 20 ms from /proc.
+emulator's request log), and the peak memory (summed PSS) of the process tree,
+sampled every 20 ms from /proc.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import math
 import os
@@ -43,13 +42,16 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 EMULATOR = os.path.join(REPO, 'tests', 'emulator', 'sendgrid_emulator.py')
 PLAYBOOKS = os.path.join(HERE, 'playbooks')
+CALLBACKS = os.path.join(HERE, 'callbacks')
 API_KEY = 'SG.emulator-full-access'
 DRIFT_SHARE = 0.3
 SEED = 7
+# The path of the subuser listing in the emulator's request log: a discovery's pages.
+LISTING_PATH = '/v3/subusers'
 
 
 # ---------------------------------------------------------------------------
-# Processes: the emulator, and ansible-playbook with its memory sampled.
+# Processes: the emulator, and a contender's process with its memory sampled.
 # ---------------------------------------------------------------------------
 
 class Emulator:
@@ -86,13 +88,17 @@ class Emulator:
         return sorted(name for name, settings in state.items() if settings != policy)
 
     def take_log(self):
-        """Requests by method and 429s since the last call, and clear the log."""
+        """Requests by method (the subuser listing's pages apart) and 429s since the last call; clears the log."""
         log = self.control('log')
         self.control('log', 'DELETE')
         methods = {}
+        listing = 0
         for entry in log['requests']:
-            methods[entry['method']] = methods.get(entry['method'], 0) + 1
-        return {'GET': methods.get('GET', 0), 'PATCH': methods.get('PATCH', 0),
+            if entry['method'] == 'GET' and entry['path'].split('?')[0] == LISTING_PATH:
+                listing += 1
+            else:
+                methods[entry['method']] = methods.get(entry['method'], 0) + 1
+        return {'GET': methods.get('GET', 0), 'PATCH': methods.get('PATCH', 0), 'list': listing,
                 'rate_limited': int(log['status_counts'].get('429', 0)),
                 'patched': sorted({entry['on_behalf_of'] for entry in log['requests']
                                    if entry['method'] == 'PATCH' and entry['status'] == 200})}
@@ -142,13 +148,8 @@ def process_tree_memory(root_pid):
     return total
 
 
-def run_playbook(playbook, extra_vars, environment, check=False):
-    """Run one playbook; returns wall seconds, peak tree memory in MB, and the output."""
-    beside_python = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
-    command = [beside_python if os.path.exists(beside_python) else 'ansible-playbook',
-               os.path.join(PLAYBOOKS, playbook), '-e', '@' + extra_vars]
-    if check:
-        command.append('--check')
+def run_process(command, environment, name):
+    """Run one contender's process; returns wall seconds, peak tree memory in MB, and the output."""
     with tempfile.TemporaryFile() as output_file:
         start = time.monotonic()
         process = subprocess.Popen(command, env=environment, stdout=output_file, stderr=subprocess.STDOUT)
@@ -160,12 +161,124 @@ def run_playbook(playbook, extra_vars, environment, check=False):
         output_file.seek(0)
         output = output_file.read().decode('utf-8', 'replace')
     if process.returncode != 0:
-        raise RuntimeError('{0} failed (rc {1}):\n{2}'.format(playbook, process.returncode, output[-3000:]))
+        raise RuntimeError('{0} failed (rc {1}):\n{2}'.format(name, process.returncode, output[-3000:]))
     return wall, peak / 1e6, output
 
 
+def ansible_playbook():
+    beside_python = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
+    return beside_python if os.path.exists(beside_python) else 'ansible-playbook'
+
+
 # ---------------------------------------------------------------------------
-# The contenders.
+# The contenders: data. A contender runs a playbook per phase (a file in playbooks/,
+# or a collection's playbook by its FQCN), or a command of its own.
+# ---------------------------------------------------------------------------
+
+class Contender:
+    """One way to audit and enforce: how each phase runs, and how its runs are checked.
+
+    ``playbook``: a file in playbooks/ or a playbook FQCN, or a dict phase -> playbook.
+    ``inventory``: a file in playbooks/ given with -i (an inventory plugin's config, say).
+    ``audit_check``: the audit is the playbook in check mode; else ``audit_vars`` make it one.
+    ``repeated``: fast enough to run ``--repeat`` times (the median is reported).
+    ``batch``: uses the module's workers (the Workers column), else one account at a time.
+    ``discovery``: lists the subusers first (its audit's pages are checked).
+    ``command``: instead of a playbook, a function (bench, phase, vars_path) -> argv.
+    """
+
+    def __init__(self, key, label, description, playbook=None, phases=('audit', 'enforce'), inventory=None,
+                 audit_check=True, audit_vars=None, repeated=False, batch=False, discovery=False, command=None,
+                 args=()):
+        self.key = key
+        self.label = label
+        self.description = description
+        self.playbook = playbook
+        self.phases = phases
+        self.inventory = inventory
+        self.audit_check = audit_check
+        self.audit_vars = audit_vars or {}
+        self.repeated = repeated
+        self.batch = batch
+        self.discovery = discovery
+        self.command = command
+        self.args = tuple(args)
+
+    def argv(self, bench, phase, vars_path):
+        if self.command is not None:
+            return self.command(bench, phase, vars_path)
+        playbook = self.playbook[phase] if isinstance(self.playbook, dict) else self.playbook
+        local = os.path.join(PLAYBOOKS, playbook)
+        argv = [ansible_playbook(), local if os.path.exists(local) else playbook, '-e', '@' + vars_path]
+        if self.inventory:
+            argv += ['-i', os.path.join(PLAYBOOKS, self.inventory)]
+        if phase == 'audit' and self.audit_check:
+            argv.append('--check')
+        return argv + list(self.args)
+
+
+def bare_client_command(bench, phase, vars_path):
+    """The bare-client floor: the collection's client, batch runner and reconcile, no Ansible."""
+    argv = [sys.executable, os.path.join(HERE, 'bare_client.py'), '--workers', str(bench.workers),
+            '--vars', vars_path]
+    if phase == 'audit':
+        argv.append('--check')
+    return argv + ['--discover']
+
+
+ROLE_PHASES = ('audit', 'enforce', 'enforce 2')
+
+CONTENDERS = collections.OrderedDict((contender.key, contender) for contender in [
+    Contender('role', '(a) role (batch)', 'the role `enforced_tls_baseline` with the subusers listed (batch mode,'
+              ' {workers} workers): an audit in check mode, an enforcement, a second enforcement', playbook='role.yml',
+              phases=ROLE_PHASES, repeated=True, batch=True),
+    Contender('module_loop', '(b) module in a loop', 'the module `sendgrid_enforced_tls` in a plain `loop:` over the'
+              ' subusers (audit with `--check`)', playbook='module_loop.yml'),
+    Contender('uri_loop', '(c) uri in loops', '`ansible.builtin.uri` in loops: a GET per subuser, then a PATCH for each'
+              ' that differs (the audit runs only the GETs)', playbook='uri_loop.yml', audit_check=False,
+              audit_vars={'bench_audit': True}),
+    Contender('role_discovery', '(e) role, discovery', 'the role with `enforced_tls_baseline_all_subusers: true`: it'
+              ' lists the subusers (`sendgrid_subuser_info`), plans again with them, then makes its batch call'
+              ' ({workers} workers); the same three phases as (a)', playbook='role_discovery.yml',
+              phases=ROLE_PHASES, repeated=True, batch=True, discovery=True),
+    Contender('bare_client', '(f) bare client', 'the bare-client floor: the collection\'s own client alone'
+              ' (`tests/benchmarks/bare_client.py`: `_client.SendGridClient`, `_batch.run_for_each` and'
+              ' `_reconcile.reconcile`, {workers} workers, the same discovery), no Ansible, as a separate Python'
+              ' process; the same three phases as (a)', command=bare_client_command, phases=ROLE_PHASES,
+              repeated=True, batch=True, discovery=True),
+])
+
+
+class Section:
+    """Some contenders at one N and latency, against one emulator."""
+
+    def __init__(self, title, n, latency_ms, contenders, note='', phases=None):
+        self.title = title
+        self.n = n
+        self.latency_ms = latency_ms
+        self.contenders = contenders
+        self.note = note
+        # Fewer phases for some contenders ({key: phases}), where their others are covered elsewhere.
+        self.phases = phases or {}
+
+
+SMOKE_N = 20
+# The role with discovery audits only: its enforcements run the batch call that (a) runs.
+SMOKE = Section('smoke', SMOKE_N, 0, ('role', 'role_discovery', 'module_loop', 'uri_loop', 'bare_client'),
+                phases={'role_discovery': ('audit',)})
+
+
+def full_sections(args):
+    return [
+        Section('every contender', args.small_n, args.latency_ms, ('role', 'module_loop', 'uri_loop')),
+        Section('the role', args.large_n, args.latency_ms, ('role',)),
+        Section('a fleet, discovered', args.fleet_n, 0, ('role_discovery', 'bare_client'),
+                note='no latency, discovery'),
+    ]
+
+
+# ---------------------------------------------------------------------------
+# Running them.
 # ---------------------------------------------------------------------------
 
 class Bench:
@@ -177,70 +290,96 @@ class Bench:
         self.environment = dict(os.environ, SENDGRID_API_KEY=API_KEY, ANSIBLE_LOCALHOST_WARNING='false',
                                 ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_NOCOLOR='1')
 
-    def vars_file(self, subusers, **extra):
+    def vars_file(self, subusers, workers, **extra):
         path = os.path.join(self.workdir, 'vars.json')
-        data = {'bench_subusers': subusers, 'bench_workers': self.workers}
+        data = {'bench_subusers': subusers, 'bench_workers': workers}
         data.update(extra)
         with open(path, 'w') as handle:
             json.dump(data, handle)
         return path
 
-    def measure(self, emulator, contender, phase, playbook, subusers, latency_ms, check=False, workers=None,
-                note='', **extra):
-        environment = dict(self.environment, SENDGRID_API_URL=emulator.url)
+    def measure(self, emulator, contender, phase, subusers, latency_ms, workers=None, note='', environment=None):
+        """One run of a contender's phase: its row (also kept in self.rows)."""
         workers = workers or self.workers
+        extra = contender.audit_vars if phase == 'audit' else {}
+        vars_path = self.vars_file(subusers, workers, **extra)
         saved, self.workers = self.workers, workers
         try:
-            vars_path = self.vars_file(subusers, **extra)
+            argv = contender.argv(self, phase, vars_path)
         finally:
             self.workers = saved
         emulator.take_log()
-        wall, peak_mb, output = run_playbook(playbook, vars_path, environment, check=check)
+        wall, peak_mb, dummy = run_process(argv, dict(environment or self.environment, SENDGRID_API_URL=emulator.url),
+                                           '{0} {1}'.format(contender.label, phase))
         log = emulator.take_log()
-        row = {'contender': contender, 'phase': phase, 'n': len(subusers), 'latency_ms': latency_ms,
-               'workers': workers if contender.startswith('(a)') else 1, 'wall': wall, 'peak_mb': peak_mb,
-               'get': log['GET'], 'patch': log['PATCH'], 'rate_limited': log['rate_limited'],
-               'patched': log['patched'], 'note': note}
+        row = {'key': contender.key, 'contender': contender.label, 'phase': phase, 'n': len(subusers),
+               'latency_ms': latency_ms, 'workers': workers if contender.batch else 1, 'wall': wall,
+               'peak_mb': peak_mb, 'get': log['GET'], 'list': log['list'], 'patch': log['PATCH'],
+               'rate_limited': log['rate_limited'], 'patched': log['patched'], 'note': note}
         self.rows.append(row)
-        print('  {contender:<22} {phase:<9} N={n:<5} workers={workers:<3} {wall:7.2f} s  GET {get:<5} PATCH {patch:<5}'
-              ' 429s {rate_limited:<3} peak {peak_mb:6.1f} MB {note}'.format(**row), flush=True)
+        print('  {contender:<22} {phase:<9} N={n:<5} workers={workers:<3} {wall:7.2f} s  GET {get:<5} list {list:<3}'
+              ' PATCH {patch:<5} 429s {rate_limited:<3} peak {peak_mb:6.1f} MB {note}'.format(**row), flush=True)
         return row
 
     def startup(self, emulator, repeat=5):
         """The floor's measured part: ansible-playbook start-up with one no-op task (median)."""
-        walls = [self.measure(emulator, '(d) floor: no-op play', 'start-up', 'noop.yml', [], 0)['wall']
-                 for dummy in range(repeat)]
+        noop = Contender('noop', '(d) floor: no-op play', '', playbook='noop.yml', phases=('start-up',))
+        walls = [self.measure(emulator, noop, 'start-up', [], 0)['wall'] for dummy in range(repeat)]
         self.rows = [row for row in self.rows if row['phase'] != 'start-up']
         return statistics.median(walls)
 
-    def role_runs(self, emulator, subusers, latency_ms, repeat=1, label='(a)'):
-        """Audit, enforce and enforce again, `repeat` times from the same start; the median run of each phase.
+    def runs(self, emulator, contender, subusers, latency_ms, repeat=1, note='', phases=None):
+        """Every phase of a contender, ``repeat`` times from the same start (once unless it is ``repeated``).
 
-        Returns the request-count problems of every repetition and the median rows; only those stay in the table.
+        Returns the request-count problems of every run, and the median row of each phase by phase;
+        only the medians stay in the table.
         """
+        repeat = repeat if contender.repeated else 1
         problems = []
-        runs = {'audit': [], 'enforce': [], 'enforce 2': []}
+        runs = collections.OrderedDict((phase, []) for phase in phases or contender.phases)
         for dummy in range(repeat):
             emulator.reset()
             drifted = emulator.drifted()
             for phase, rows in runs.items():
-                rows.append(self.measure(emulator, '(a) role (batch)', phase, 'role.yml', subusers, latency_ms,
-                                         check=(phase == 'audit')))
-            problems += check_counts(label, subusers, drifted, runs['audit'][-1], runs['enforce'][-1],
-                                     runs['enforce 2'][-1])
+                rows.append(self.measure(emulator, contender, phase, subusers, latency_ms, note=note))
+            problems += check_counts(contender, subusers, drifted, {phase: rows[-1] for phase, rows in runs.items()})
         measured = [row for rows in runs.values() for row in rows]
         self.rows = [row for row in self.rows if not any(row is other for other in measured)]
-        medians = [median_row(rows) for rows in runs.values()]
-        self.rows += medians
-        return [problems] + medians
+        medians = collections.OrderedDict((phase, median_row(rows)) for phase, rows in runs.items())
+        self.rows += medians.values()
+        return problems, medians
 
-    def loop_runs(self, emulator, contender, playbook, subusers, latency_ms, **audit_vars):
+    def section(self, emulator, section, repeat):
+        """Every contender of a section; returns the problems and {(key, phase): median row}."""
+        print('== N = {0}: {1}, latency {2:g} ms'.format(section.n, section.title, section.latency_ms), flush=True)
+        problems = []
+        medians = {}
+        subusers = subuser_names(section.n)
+        if not emulator.drifted():
+            problems.append('the emulator has no drifted subusers: nothing is measured')
+        for key in section.contenders:
+            contender_problems, rows = self.runs(emulator, CONTENDERS[key], subusers, section.latency_ms,
+                                                 repeat=repeat, note=section.note, phases=section.phases.get(key))
+            problems += contender_problems
+            medians.update(((key, phase), row) for phase, row in rows.items())
+        return problems, medians
+
+    def breakdown(self, emulator, contender, subusers, latency_ms):
+        """One more audit with the bench_timer callback: [(task, seconds)], for where the time goes."""
+        timer_file = os.path.join(self.workdir, 'timer.json')
+        environment = dict(self.environment, ANSIBLE_CALLBACK_PLUGINS=CALLBACKS,
+                           ANSIBLE_CALLBACKS_ENABLED='bench_timer', BENCH_TIMER_FILE=timer_file)
         emulator.reset()
-        drifted = emulator.drifted()
-        audit = self.measure(emulator, contender, 'audit', playbook, subusers, latency_ms,
-                             check=not audit_vars, **audit_vars)
-        enforce = self.measure(emulator, contender, 'enforce', playbook, subusers, latency_ms)
-        return drifted, audit, enforce
+        row = self.measure(emulator, contender, 'audit', subusers, latency_ms, note='timed by task',
+                           environment=environment)
+        self.rows.remove(row)
+        with open(timer_file) as handle:
+            tasks = json.load(handle)
+        return row['wall'], tasks
+
+
+def subuser_names(count):
+    return ['subuser-{0:04d}'.format(index + 1) for index in range(count)]
 
 
 def median_row(rows):
@@ -248,13 +387,26 @@ def median_row(rows):
     return sorted(rows, key=lambda row: row['wall'])[(len(rows) - 1) // 2]
 
 
-def check_counts(label, subusers, drifted, audit, enforce, again=None):
+def listing_pages(count, page_size=None):
+    """The GET /v3/subusers a discovery of ``count`` subusers makes: its full pages, then a short or an empty
+    one; a short first page is followed by an empty one (a server may cap a page below the size asked)."""
+    full, rest = divmod(count, page_size or subusers_page_size())
+    return full + 1 + (1 if not full and rest else 0)
+
+
+def check_counts(contender, subusers, drifted, phases):
     """The request counts every figure rests on: exact, or the benchmark is wrong."""
     problems = []
-    if audit['get'] != len(subusers) or audit['patch'] != 0:
+    label = '{0} N={1}'.format(contender.label, len(subusers))
+    audit, enforce, again = phases.get('audit'), phases.get('enforce'), phases.get('enforce 2')
+    pages = listing_pages(len(subusers)) if contender.discovery else 0
+    for phase, row in phases.items():
+        if row['list'] != pages:
+            problems.append('{0} {1}: {2} subuser listing GETs, expected {3}'.format(label, phase, row['list'], pages))
+    if audit is not None and (audit['get'] != len(subusers) or audit['patch'] != 0):
         problems.append('{0} audit: {1} GET / {2} PATCH, expected {3} / 0'.format(
             label, audit['get'], audit['patch'], len(subusers)))
-    if enforce['patch'] != len(drifted) or enforce['patched'] != drifted:
+    if enforce is not None and (enforce['patch'] != len(drifted) or enforce['patched'] != drifted):
         problems.append('{0} enforce: PATCHed {1} accounts, expected the {2} drifted ones'.format(
             label, enforce['patch'], len(drifted)))
     if again is not None and again['patch'] != 0:
@@ -277,7 +429,9 @@ def machine_description():
     except OSError:
         pass
     try:
-        ansible = subprocess.run(['ansible', '--version'], capture_output=True, text=True, check=False).stdout.splitlines()[0]
+        beside_python = os.path.join(os.path.dirname(sys.executable), 'ansible')
+        ansible = subprocess.run([beside_python if os.path.exists(beside_python) else 'ansible', '--version'],
+                                 capture_output=True, text=True, check=False).stdout.splitlines()[0]
     except (OSError, IndexError):
         ansible = 'ansible (unknown version)'
     memory_gb = os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2 ** 30
@@ -286,11 +440,11 @@ def machine_description():
 
 
 def table(rows):
-    lines = ['| Contender | Phase | N | Latency | Workers | Wall (s) | GET | PATCH | 429s | Peak MB (PSS) | Run |',
-             '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|']
+    lines = ['| Contender | Phase | N | Latency | Workers | Wall (s) | GET | List | PATCH | 429s | Peak MB (PSS) | Run |',
+             '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|']
     for row in rows:
-        lines.append('| {contender} | {phase} | {n} | {latency_ms:g} ms | {workers} | {wall:.2f} | {get} | {patch} |'
-                     ' {rate_limited} | {peak_mb:.0f} | {note} |'.format(**row))
+        lines.append('| {contender} | {phase} | {n} | {latency_ms:g} ms | {workers} | {wall:.2f} | {get} | {list} |'
+                     ' {patch} | {rate_limited} | {peak_mb:.0f} | {note} |'.format(**row))
     return '\n'.join(lines)
 
 
@@ -339,64 +493,97 @@ def plot(rows, floors, curve, path_n, path_workers):
 
 
 # ---------------------------------------------------------------------------
+# Targets: a value, what it is compared with, and whether it is met.
+# ---------------------------------------------------------------------------
+
+class Finding:
+
+    def __init__(self, label, value, unit, target='', met=None):
+        self.label = label
+        self.value = value
+        self.unit = unit
+        self.target = target
+        self.met = met
+
+    def verdict(self):
+        return '' if self.met is None else ('met' if self.met else 'missed')
+
+
+def ratio(numerator, denominator):
+    return numerator / denominator if denominator else float('inf')
+
+
+def targets(medians, floors, args, startup):
+    """The targets, from the median rows of the sections ({(key, phase, n): row})."""
+    findings = []
+    small, large, fleet = args.small_n, args.large_n, args.fleet_n
+    role_audit, uri_audit = medians[('role', 'audit', small)], medians[('uri_loop', 'audit', small)]
+    speedup = ratio(uri_audit['wall'], role_audit['wall'])
+    findings.append(Finding('(a) audit vs (c) audit at N={0}'.format(small), speedup, 'x faster', 'at least 25x',
+                            speedup >= 25))
+    findings.append(Finding('(a) enforce vs (c) enforce at N={0}'.format(small), ratio(
+        medians[('uri_loop', 'enforce', small)]['wall'], medians[('role', 'enforce', small)]['wall']), 'x faster'))
+    floor = floors[large]
+    within = ratio(medians[('role', 'audit', large)]['wall'], floor)
+    findings.append(Finding('(a) audit of {0} vs the floor (d) {1:.2f} s'.format(large, floor), within, 'x the floor',
+                            'within 2x', within <= 2))
+    peak = max(medians[('role', phase, large)]['peak_mb'] for phase in ROLE_PHASES)
+    findings.append(Finding('peak memory, (a) N={0}'.format(large), peak, 'MB', 'under 200 MB', peak < 200))
+    bare = medians[('bare_client', 'audit', fleet)]['wall']
+    within = ratio(medians[('role_discovery', 'audit', fleet)]['wall'], bare)
+    findings.append(Finding('(e) audit of {0}, discovered, vs the bare client (f) {1:.2f} s'.format(fleet, bare),
+                            within, 'x the bare client', 'within 1.3x', within <= 1.3))
+    within = ratio(medians[('role_discovery', 'enforce', fleet)]['wall'],
+                   medians[('bare_client', 'enforce', fleet)]['wall'])
+    findings.append(Finding('(e) enforcement of {0} vs the bare client (f)'.format(fleet), within, 'x the bare client'))
+    peak = max(medians[('role_discovery', phase, fleet)]['peak_mb'] for phase in ROLE_PHASES)
+    findings.append(Finding('peak memory, (e) N={0}'.format(fleet), peak, 'MB', 'under 300 MB', peak < 300))
+    peak = max(medians[('bare_client', phase, fleet)]['peak_mb'] for phase in ROLE_PHASES)
+    findings.append(Finding('peak memory, (f) N={0}'.format(fleet), peak, 'MB'))
+    return findings
+
+
+# ---------------------------------------------------------------------------
 # The runs.
 # ---------------------------------------------------------------------------
 
-def subuser_names(count):
-    return ['subuser-{0:04d}'.format(index + 1) for index in range(count)]
-
-
 def run_full(args, bench, workdir):
-    findings = []
+    """Every section, the workers curve and the rate-limited audit; returns what the docs show."""
     problems = []
+    medians = {}
     floors = {}
     curve = []
     latency = args.latency_ms
-
-    print('== N = {0}: every contender, latency {1:g} ms'.format(args.small_n, latency), flush=True)
-    emulator = Emulator(workdir, args.small_n, latency)
-    try:
-        startup = bench.startup(emulator)
-        subusers = subuser_names(args.small_n)
-        floors[args.small_n] = startup + args.small_n * latency / 1000.0 / bench.workers
-        role_problems, a_audit, a_enforce, a_again = bench.role_runs(emulator, subusers, latency,
-                                                                     repeat=args.repeat)
-        problems += role_problems
-        drifted, b_audit, b_enforce = bench.loop_runs(emulator, '(b) module in a loop', 'module_loop.yml',
-                                                      subusers, latency)
-        problems += check_counts('(b)', subusers, drifted, b_audit, b_enforce)
-        drifted, c_audit, c_enforce = bench.loop_runs(emulator, '(c) uri in loops', 'uri_loop.yml', subusers,
-                                                      latency, bench_audit=True)
-        problems += check_counts('(c)', subusers, drifted, c_audit, c_enforce)
-    finally:
-        emulator.stop()
-    findings.append(('(a) audit vs (c) audit at N={0}'.format(args.small_n), c_audit['wall'] / a_audit['wall'],
-                     'x faster', 'at least 20x'))
-    findings.append(('(a) enforce vs (c) enforce at N={0}'.format(args.small_n),
-                     c_enforce['wall'] / a_enforce['wall'], 'x faster', ''))
-
-    print('== N = {0}: the role and the floor, latency {1:g} ms'.format(args.large_n, latency), flush=True)
-    emulator = Emulator(workdir, args.large_n, latency)
-    try:
-        subusers = subuser_names(args.large_n)
-        floors[args.large_n] = startup + args.large_n * latency / 1000.0 / bench.workers
-        role_problems, a_audit, a_enforce, a_again = bench.role_runs(
-            emulator, subusers, latency, repeat=args.repeat, label='(a) N={0}'.format(args.large_n))
-        problems += role_problems
-        findings.append(('(a) audit of {0} vs the floor (d) {1:.2f} s'.format(args.large_n, floors[args.large_n]),
-                         a_audit['wall'] / floors[args.large_n], 'x the floor', 'within 2x'))
-        findings.append(('peak memory, (a) N={0}'.format(args.large_n),
-                         max(a_audit['peak_mb'], a_enforce['peak_mb'], a_again['peak_mb']), 'MB', 'under 200 MB'))
-
-        print('== workers: the role\'s audit of {0} subusers'.format(args.large_n), flush=True)
-        for workers in args.curve:
-            emulator.reset()
-            row = bench.measure(emulator, '(a) role (batch)', 'audit', 'role.yml', subusers, latency, check=True,
-                                workers=workers, note='workers curve')
-            curve.append({'workers': workers, 'n': args.large_n, 'wall': row['wall'],
-                          'floor': startup + args.large_n * latency / 1000.0 / workers})
-    finally:
-        emulator.stop()
+    sections = full_sections(args)
+    startup = None
+    breakdown = None
+    for section in sections:
+        emulator = Emulator(workdir, section.n, section.latency_ms)
+        try:
+            if startup is None:
+                startup = bench.startup(emulator)
+            section_problems, rows = bench.section(emulator, section, args.repeat)
+            problems += section_problems
+            medians.update(((key, phase, section.n), row) for (key, phase), row in rows.items())
+            if section.latency_ms == latency:
+                floors[section.n] = startup + section.n * latency / 1000.0 / bench.workers
+            if section.n == args.large_n and section.latency_ms == latency:
+                print('== workers: the role\'s audit of {0} subusers'.format(args.large_n), flush=True)
+                subusers = subuser_names(args.large_n)
+                for workers in args.curve:
+                    emulator.reset()
+                    row = bench.measure(emulator, CONTENDERS['role'], 'audit', subusers, latency, workers=workers,
+                                        note='workers curve')
+                    curve.append({'workers': workers, 'n': args.large_n, 'wall': row['wall'],
+                                  'floor': startup + args.large_n * latency / 1000.0 / workers})
+            if section.n == args.fleet_n and 'role_discovery' in section.contenders:
+                print('== where the time goes: the role\'s audit of {0} subusers, timed by task'.format(section.n),
+                      flush=True)
+                breakdown = bench.breakdown(emulator, CONTENDERS['role_discovery'], subuser_names(section.n),
+                                            section.latency_ms)
+        finally:
+            emulator.stop()
+    findings = targets(medians, floors, args, startup)
 
     print('== rate limited: {0} requests per {1:g} s, {2} subusers'.format(
         args.rate_limit, args.rate_window, args.large_n), flush=True)
@@ -404,38 +591,30 @@ def run_full(args, bench, workdir):
     try:
         subusers = subuser_names(args.large_n)
         emulator.reset()
-        row = bench.measure(emulator, '(a) role (batch)', 'audit', 'role.yml', subusers, latency, check=True,
+        row = bench.measure(emulator, CONTENDERS['role'], 'audit', subusers, latency,
                             note='rate limited {0}/{1:g} s'.format(args.rate_limit, args.rate_window))
         windows = math.ceil(len(subusers) / float(args.rate_limit))
         last_window = len(subusers) - (windows - 1) * args.rate_limit
         rate_floor = startup + (windows - 1) * args.rate_window + last_window * latency / 1000.0 / bench.workers
-        findings.append(('(a) rate-limited audit vs the rate-limit floor {0:.1f} s'.format(rate_floor),
-                         row['wall'] / rate_floor, 'x the floor', 'within 1.1x'))
-        findings.append(('429s met by the rate-limited audit', row['rate_limited'], '', 'few'))
+        within = row['wall'] / rate_floor
+        findings.append(Finding('(a) rate-limited audit vs the rate-limit floor {0:.1f} s'.format(rate_floor),
+                                within, 'x the floor', 'within 1.1x', within <= 1.1))
+        findings.append(Finding('429s met by the rate-limited audit', row['rate_limited'], '', 'few'))
     finally:
         emulator.stop()
-    return problems, findings, floors, curve, startup
+    return problems, findings, floors, curve, startup, breakdown
 
 
 def run_smoke(args, bench, workdir):
-    n = 20
-    print('== smoke: N = {0}, no latency, every contender'.format(n), flush=True)
-    emulator = Emulator(workdir, n, 0)
-    problems = []
+    print('== smoke: N = {0}, no latency, every contender'.format(SMOKE.n), flush=True)
+    emulator = Emulator(workdir, SMOKE.n, SMOKE.latency_ms)
     try:
         startup = bench.startup(emulator, repeat=1)
-        subusers = subuser_names(n)
-        if not emulator.drifted():
-            problems.append('the emulator has no drifted subusers: nothing is measured')
-        problems += bench.role_runs(emulator, subusers, 0)[0]
-        problems += check_counts('(b)', subusers, *bench.loop_runs(emulator, '(b) module in a loop',
-                                                                   'module_loop.yml', subusers, 0))
-        problems += check_counts('(c)', subusers, *bench.loop_runs(emulator, '(c) uri in loops', 'uri_loop.yml',
-                                                                   subusers, 0, bench_audit=True))
+        problems = bench.section(emulator, SMOKE, repeat=1)[0]
     finally:
         emulator.stop()
-    floors = {n: startup}
-    plot(bench.rows, floors, [], os.path.join(workdir, 'smoke.png'), os.path.join(workdir, 'smoke-workers.png'))
+    plot(bench.rows, {SMOKE.n: startup}, [], os.path.join(workdir, 'smoke.png'),
+         os.path.join(workdir, 'smoke-workers.png'))
     if not os.path.getsize(os.path.join(workdir, 'smoke.png')):
         problems.append('the plot is empty')
     return problems
@@ -462,7 +641,36 @@ def format_value(value):
     return '{0:.2f}'.format(value) if isinstance(value, float) else str(value)
 
 
-def write_docs(path, bench, findings, floors, curve, startup, args, machine):
+# Everything in docs/performance.md from this line on is written by hand, and kept by make bench.
+KEPT_MARKER = '<!-- Written by hand from here on: make bench keeps it. -->'
+
+
+def kept_part(path):
+    try:
+        with open(path) as handle:
+            text = handle.read()
+    except OSError:
+        return ''
+    return text[text.index(KEPT_MARKER):] if KEPT_MARKER in text else ''
+
+
+def breakdown_table(wall, tasks, share=0.01):
+    """Where the time of one run goes, by task: each task from its start to the next one's."""
+    lines = ['| Task | Seconds | Share |', '|---|---:|---:|']
+    other = wall - sum(seconds for dummy, seconds in tasks)
+    shown = [(name, seconds) for name, seconds in tasks if seconds >= share * wall]
+    rest = sum(seconds for name, seconds in tasks if seconds < share * wall)
+    for name, seconds in shown:
+        name = name.split(' : ', 1)[-1].replace('|', '/')
+        lines.append('| {0} | {1:.2f} | {2:.0%} |'.format(name, seconds, seconds / wall))
+    lines.append('| every other task (each under {0:.0%}) | {1:.2f} | {2:.0%} |'.format(share, rest, rest / wall))
+    lines.append('| before the callback starts, and after the play (Python and Ansible start-up, exit) | {0:.2f} |'
+                 ' {1:.0%} |'.format(other, other / wall))
+    return '\n'.join(lines)
+
+
+def write_docs(path, bench, findings, curve, startup, breakdown, args, machine):
+    workers = {'workers': bench.workers}
     lines = [
         '# Performance',
         '',
@@ -471,26 +679,31 @@ def write_docs(path, bench, findings, floors, curve, startup, args, machine):
         '',
         '## Method',
         '',
-        'The emulator (`tests/emulator/sendgrid_emulator.py`) runs on 127.0.0.1 with a fixed latency of {0:g} ms'
-        ' per request and N subusers, of which {1:.0%} are out of policy (seed {2}). Each contender runs as a'
-        ' separate `ansible-playbook` process; the wall time covers the whole process, start-up included. Requests'
-        ' and 429s come from the emulator\'s request log; peak memory is the summed proportional set size (PSS) of'
-        ' the `ansible-playbook` process tree (the controller, its forked workers and the module processes; PSS'
-        ' counts the pages the forks share once, where summed RSS would count them once per process), sampled'
-        ' every 20 ms.'.format(
-            args.latency_ms, DRIFT_SHARE, SEED),
+        'The emulator (`tests/emulator/sendgrid_emulator.py`) runs on 127.0.0.1 with N subusers, of which {0:.0%}'
+        ' are out of policy (seed {1}), and a fixed latency per request: {2:g} ms at N={3} and N={4}, none at'
+        ' N={5}. Each contender runs as a separate process (`ansible-playbook`, or Python for the bare client); the'
+        ' wall time covers the whole process, start-up included. Requests and 429s come from the emulator\'s'
+        ' request log (GET counts the settings reads, List the pages of the subuser listing); peak memory is the'
+        ' summed proportional set size (PSS) of the process tree (for Ansible: the controller, its forked'
+        ' workers and the module processes; PSS counts the pages the forks share once, where summed RSS would'
+        ' count them once per process), sampled every 20 ms. The request counts are checked on every run.'.format(
+            DRIFT_SHARE, SEED, args.latency_ms, args.small_n, args.large_n, args.fleet_n),
         '',
-        '- **(a)** the role `enforced_tls_baseline` (batch mode, {0} workers): an audit in check mode, an'
-        ' enforcement, a second enforcement; each of the three runs {1} times from the same start, and the table'
-        ' shows the median run (the request counts are checked on every run).'.format(bench.workers, args.repeat),
-        '- **(b)** the module `sendgrid_enforced_tls` in a plain `loop:` over the subusers (audit with `--check`).',
-        '- **(c)** `ansible.builtin.uri` in loops: a GET per subuser, then a PATCH for each that differs (the audit'
-        ' runs only the GETs).',
-        '- **(d)** the floor: the start-up of `ansible-playbook` with one no-op task (the median of five runs:'
-        ' {0:.2f} s) plus'
-        ' N x latency / workers.'.format(startup),
+    ]
+    for contender in CONTENDERS.values():
+        repeated = (' Each phase runs {0} times from the same start; the table shows the median run.'.format(
+            args.repeat) if contender.repeated and args.repeat > 1 else '')
+        lines.append('- **{0}** {1}.{2}'.format(contender.label.split(' ', 1)[0], contender.description.format(
+            **workers), repeated))
+    lines += [
+        '- **(d)** the floor at 50 ms: the start-up of `ansible-playbook` with one no-op task (the median of five'
+        ' runs: {0:.2f} s) plus N x latency / workers.'.format(startup),
         '',
-        'Playbooks: `tests/benchmarks/playbooks/`. The machine runs the emulator and Ansible side by side.',
+        'Sections: N={0} at {1:g} ms: (a), (b), (c); N={2} at {1:g} ms: (a), its workers curve, and a rate-limited'
+        ' audit; N={3} with no latency: (e) and (f), then one more audit of (e) timed by task (below). Playbooks:'
+        ' `tests/benchmarks/playbooks/`. The machine runs the emulator and the contender side by side; with no'
+        ' latency, the emulator\'s own CPU time is part of every figure, the bare client\'s too.'.format(
+            args.small_n, args.latency_ms, args.large_n, args.fleet_n),
         '',
         '## Results',
         '',
@@ -500,11 +713,12 @@ def write_docs(path, bench, findings, floors, curve, startup, args, machine):
         '',
         '## Targets',
         '',
-        '| Measure | Result | Target |',
-        '|---|---:|---|',
+        '| Measure | Result | Target | |',
+        '|---|---:|---|---|',
     ]
-    for label, value, unit, target in findings:
-        lines.append('| {0} | {1} {2} | {3} |'.format(label, format_value(value), unit, target))
+    for finding in findings:
+        lines.append('| {0} | {1} {2} | {3} | {4} |'.format(
+            finding.label, format_value(finding.value), finding.unit, finding.target, finding.verdict()))
     lines += [
         '',
         '## Workers',
@@ -524,23 +738,41 @@ def write_docs(path, bench, findings, floors, curve, startup, args, machine):
             ' account (a doubling saves about N x latency / (2 x workers) on any machine; {0:g} ms per account is'
             ' {3:.0f} s on this audit of {4}): **{1}**. The module\'s default (`workers`) is **{2}**. Workers'
             ' past the knee buy little here, make a real account meet SendGrid\'s rate limit sooner, and move'
-            ' the role away from its floor, which they lower faster than they lower its own fixed cost. The client paces itself by'
-            ' `X-RateLimit-Remaining` whatever the count.'.format(
+            ' the role away from its floor, which they lower faster than they lower its own fixed cost. The client'
+            ' paces itself by `X-RateLimit-Remaining` whatever the count.'.format(
                 KNEE_SAVING_MS, curve_knee(curve), bench.workers, KNEE_SAVING_MS * args.large_n / 1000.0,
                 args.large_n),
             '']
+    if breakdown:
+        wall, tasks = breakdown
+        lines += [
+            '## The audit of {0} subusers, by task'.format(args.fleet_n),
+            '',
+            'One more audit of (e), with the callback `tests/benchmarks/callbacks/bench_timer.py` ({0:.2f} s in'
+            ' all, not in the medians above): each task from its start to the start of the next, so that the'
+            ' processing of its results is in it.'.format(wall),
+            '',
+            breakdown_table(wall, tasks),
+            '',
+        ]
+    kept = kept_part(path)
     with open(path, 'w') as handle:
-        handle.write('\n'.join(lines))
+        handle.write('\n'.join(lines) + ('\n' + kept if kept else ''))
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
-    parser.add_argument('--smoke', action='store_true', help='N = 20, no latency; checks the counts, prints figures')
+    parser.add_argument('--smoke', action='store_true',
+                        help='N = {0}, no latency, every contender once; checks the counts, prints figures'.format(
+                            SMOKE_N))
     parser.add_argument('--latency-ms', type=float, default=50)
     parser.add_argument('--small-n', type=int, default=100, help='N for every contender')
     parser.add_argument('--large-n', type=int, default=1000, help='N for the role and the floor')
+    parser.add_argument('--fleet-n', type=int, default=10000,
+                        help='N, with no latency, for the role with discovery and the bare client')
     parser.add_argument('--repeat', type=int, default=3,
-                        help="runs of the role's audit, enforce and second enforce at each N; the median is reported")
+                        help="runs of each phase of a repeated contender (the role, the bare client) at each N;"
+                             " the median is reported")
     parser.add_argument('--workers', type=int, default=None, help="the role's workers (default: the module's)")
     parser.add_argument('--curve', default='1,2,4,8,16,32,64', help='worker counts for the curve')
     parser.add_argument('--rate-limit', type=int, default=600)
@@ -552,39 +784,52 @@ def parse_args(argv=None):
     return args
 
 
+def read_constant(relative_path, name):
+    """A whole-number constant from the collection's source (the benchmark runs outside Ansible's import machinery)."""
+    with open(os.path.join(REPO, relative_path)) as handle:
+        return int(re.search(r'^{0} = (\d+)'.format(name), handle.read(), re.M).group(1))
+
+
 def default_workers():
-    """The module's default, read from its source (the benchmark runs outside Ansible's import machinery)."""
-    with open(os.path.join(REPO, 'plugins', 'modules', 'sendgrid_enforced_tls.py')) as handle:
-        return int(re.search(r'^DEFAULT_WORKERS = (\d+)', handle.read(), re.M).group(1))
+    """The module's default workers."""
+    return read_constant(os.path.join('plugins', 'modules', 'sendgrid_enforced_tls.py'), 'DEFAULT_WORKERS')
+
+
+def subusers_page_size():
+    """The subuser listing's page size (the client's default, and sendgrid_subuser_info's)."""
+    return read_constant(os.path.join('plugins', 'module_utils', '_sendgrid_api.py'), 'SUBUSERS_PAGE_SIZE')
 
 
 def main(argv=None):
     args = parse_args(argv)
     workdir = tempfile.mkdtemp(prefix='mailops-sendgrid-bench.')
-    collections = os.path.join(workdir, 'collections', 'ansible_collections', 'mailops')
-    os.makedirs(collections)
-    os.symlink(REPO, os.path.join(collections, 'sendgrid'))
-    os.environ['ANSIBLE_COLLECTIONS_PATH'] = os.path.join(workdir, 'collections')
+    # The collection as ansible_collections.mailops.sendgrid, for ansible-playbook and the bare client.
+    collections_dir = os.path.join(workdir, 'collections')
+    os.makedirs(os.path.join(collections_dir, 'ansible_collections', 'mailops'))
+    os.symlink(REPO, os.path.join(collections_dir, 'ansible_collections', 'mailops', 'sendgrid'))
+    os.environ['ANSIBLE_COLLECTIONS_PATH'] = collections_dir
+    os.environ['PYTHONPATH'] = os.pathsep.join(filter(None, [collections_dir, os.environ.get('PYTHONPATH')]))
     bench = Bench(workdir, args.workers or default_workers())
     machine = machine_description()
     print('Machine: ' + machine, flush=True)
     try:
         curve = []
+        findings = []
         if args.smoke:
             problems = run_smoke(args, bench, workdir)
-            findings = []
         else:
-            problems, findings, floors, curve, startup = run_full(args, bench, workdir)
+            problems, findings, floors, curve, startup, breakdown = run_full(args, bench, workdir)
             docs_dir = os.path.dirname(args.docs)
             plot(bench.rows, floors, curve, os.path.join(docs_dir, 'performance.png'),
                  os.path.join(docs_dir, 'performance-workers.png'))
-            write_docs(args.docs, bench, findings, floors, curve, startup, args, machine)
+            write_docs(args.docs, bench, findings, curve, startup, breakdown, args, machine)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print()
     print(table(bench.rows))
-    for label, value, unit, target in findings:
-        print('{0}: {1} {2} (target: {3})'.format(label, format_value(value), unit, target or '-'))
+    for finding in findings:
+        print('{0}: {1} {2} (target: {3}) {4}'.format(finding.label, format_value(finding.value), finding.unit,
+                                                      finding.target or '-', finding.verdict()))
     if not args.smoke and curve:
         print('workers: the knee of the curve: {0}; the module default: {1}'.format(curve_knee(curve), bench.workers))
     for problem in problems:
