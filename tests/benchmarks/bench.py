@@ -228,6 +228,13 @@ def bare_client_command(bench, phase, vars_path):
 
 ROLE_PHASES = ('audit', 'enforce', 'enforce 2')
 
+
+def hosts_command(bench, phase, vars_path):
+    """The per-host playbooks over the inventory plugin's hosts, with the bench's workers."""
+    playbook = 'mailops.sendgrid.audit_hosts' if phase == 'audit' else 'mailops.sendgrid.enforce_hosts'
+    return [ansible_playbook(), playbook, '-i', os.path.join(PLAYBOOKS, 'hosts.sendgrid.yml'), '-e', '@' + vars_path,
+            '-e', 'enforced_tls_baseline_workers={0}'.format(bench.workers)]
+
 CONTENDERS = collections.OrderedDict((contender.key, contender) for contender in [
     Contender('role', '(a) role (batch)', 'the role `enforced_tls_baseline` with the subusers listed (batch mode,'
               ' {workers} workers): an audit in check mode, an enforcement, a second enforcement', playbook='role.yml',
@@ -246,6 +253,14 @@ CONTENDERS = collections.OrderedDict((contender.key, contender) for contender in
               ' `_reconcile.reconcile`, {workers} workers, the same discovery), no Ansible, as a separate Python'
               ' process; the same three phases as (a)', command=bare_client_command, phases=ROLE_PHASES,
               repeated=True, batch=True, discovery=True),
+    Contender('hosts', '(g) per-host playbooks', 'the playbooks `mailops.sendgrid.audit_hosts` and'
+              ' `mailops.sendgrid.enforce_hosts` over the inventory plugin `mailops.sendgrid.subusers` (each subuser a'
+              ' host, listed by the plugin; one batch call per play batch, {workers} workers, then one task per'
+              ' host on the controller; the enforcement rolls out in its default batches 1, 10%, the rest)',
+              command=hosts_command, phases=ROLE_PHASES, batch=True, discovery=True),
+    Contender('hosts_floor', '(h) one no-op task per host', 'ansible-core\'s own cost of a task per host over the'
+              ' same inventory: `ansible.builtin.debug` on every subuser host, no request; (g) cannot go below it',
+              playbook='hosts_noop.yml', inventory='hosts.sendgrid.yml', phases=('no-op',), discovery=True),
 ])
 
 
@@ -264,15 +279,17 @@ class Section:
 
 SMOKE_N = 20
 # The role with discovery audits only: its enforcements run the batch call that (a) runs.
-SMOKE = Section('smoke', SMOKE_N, 0, ('role', 'role_discovery', 'module_loop', 'uri_loop', 'bare_client'),
-                phases={'role_discovery': ('audit',)})
+SMOKE = Section('smoke', SMOKE_N, 0, ('role', 'role_discovery', 'module_loop', 'uri_loop', 'bare_client', 'hosts'),
+                phases={'role_discovery': ('audit',), 'hosts': ('audit', 'enforce')})
 
 
 def full_sections(args):
     return [
         Section('every contender', args.small_n, args.latency_ms, ('role', 'module_loop', 'uri_loop')),
-        Section('the role', args.large_n, args.latency_ms, ('role',)),
-        Section('a fleet, discovered', args.fleet_n, 0, ('role_discovery', 'bare_client'),
+        Section('the role', args.large_n, args.latency_ms, ('role', 'hosts', 'hosts_floor')),
+        # The per-host playbooks at 10,000: an audit and one enforcement (each of their runs takes minutes).
+        Section('a fleet, discovered', args.fleet_n, 0, ('role_discovery', 'bare_client', 'hosts'),
+                phases={'hosts': ('audit', 'enforce')},
                 note='no latency, discovery'),
     ]
 
@@ -540,6 +557,17 @@ def targets(medians, floors, args, startup):
     findings.append(Finding('peak memory, (e) N={0}'.format(fleet), peak, 'MB', 'under 300 MB', peak < 300))
     peak = max(medians[('bare_client', phase, fleet)]['peak_mb'] for phase in ROLE_PHASES)
     findings.append(Finding('peak memory, (f) N={0}'.format(fleet), peak, 'MB'))
+    within = ratio(medians[('hosts', 'audit', large)]['wall'], medians[('role', 'audit', large)]['wall'])
+    findings.append(Finding('(g) audit of {0} subuser-hosts vs (a) audit of the same'.format(large), within,
+                            'x the role', 'within 3x', within <= 3))
+    floor = medians[('hosts_floor', 'no-op', large)]['wall'] + medians[('role', 'audit', large)]['wall']
+    findings.append(Finding('(g) audit of {0} vs (h) + (a) {1:.2f} s, its floor'.format(large, floor),
+                            ratio(medians[('hosts', 'audit', large)]['wall'], floor), 'x the floor'))
+    for phase in ('audit', 'enforce'):
+        findings.append(Finding('(g) {0} of {1} vs (e) {0} of the same'.format(phase, fleet), ratio(
+            medians[('hosts', phase, fleet)]['wall'], medians[('role_discovery', phase, fleet)]['wall']), 'x the role'))
+    peak = max(medians[('hosts', phase, fleet)]['peak_mb'] for phase in ('audit', 'enforce'))
+    findings.append(Finding('peak memory, (g) N={0}'.format(fleet), peak, 'MB', 'under 300 MB', peak < 300))
     return findings
 
 
