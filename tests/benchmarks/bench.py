@@ -235,6 +235,7 @@ def hosts_command(bench, phase, vars_path):
     return [ansible_playbook(), playbook, '-i', os.path.join(PLAYBOOKS, 'hosts.sendgrid.yml'), '-e', '@' + vars_path,
             '-e', 'enforced_tls_baseline_workers={0}'.format(bench.workers)]
 
+
 CONTENDERS = collections.OrderedDict((contender.key, contender) for contender in [
     Contender('role', '(a) role (batch)', 'the role `enforced_tls_baseline` with the subusers listed (batch mode,'
               ' {workers} workers): an audit in check mode, an enforcement, a second enforcement', playbook='role.yml',
