@@ -179,7 +179,7 @@ class Contender:
     """One way to audit and enforce: how each phase runs, and how its runs are checked.
 
     ``playbook``: a file in playbooks/ or a playbook FQCN, or a dict phase -> playbook.
-    ``inventory``: a file in playbooks/ given with -i (an inventory plugin's config, say).
+    ``inventory``: given with -i, a file in playbooks/ or a path (an inventory plugin's config, say).
     ``audit_check``: the audit is the playbook in check mode; else ``audit_vars`` make it one.
     ``repeated``: fast enough to run ``--repeat`` times (the median is reported).
     ``batch``: uses the module's workers (the Workers column), else one account at a time.
@@ -227,12 +227,14 @@ def bare_client_command(bench, phase, vars_path):
 
 
 ROLE_PHASES = ('audit', 'enforce', 'enforce 2')
+# The inventory of (g) and (h): the inventory plugin over the emulator's subusers.
+HOSTS_INVENTORY = os.path.join(HERE, 'inventory', 'hosts.sendgrid.yml')
 
 
 def hosts_command(bench, phase, vars_path):
     """The per-host playbooks over the inventory plugin's hosts, with the bench's workers."""
     playbook = 'mailops.sendgrid.audit_hosts' if phase == 'audit' else 'mailops.sendgrid.enforce_hosts'
-    return [ansible_playbook(), playbook, '-i', os.path.join(PLAYBOOKS, 'hosts.sendgrid.yml'), '-e', '@' + vars_path,
+    return [ansible_playbook(), playbook, '-i', HOSTS_INVENTORY, '-e', '@' + vars_path,
             '-e', 'enforced_tls_baseline_workers={0}'.format(bench.workers)]
 
 
@@ -261,7 +263,7 @@ CONTENDERS = collections.OrderedDict((contender.key, contender) for contender in
               command=hosts_command, phases=ROLE_PHASES, batch=True, discovery=True),
     Contender('hosts_floor', '(h) one no-op task per host', 'ansible-core\'s own cost of a task per host over the'
               ' same inventory: `ansible.builtin.debug` on every subuser host, no request; (g) cannot go below it',
-              playbook='hosts_noop.yml', inventory='hosts.sendgrid.yml', phases=('no-op',), discovery=True),
+              playbook='hosts_noop.yml', inventory=HOSTS_INVENTORY, phases=('no-op',), discovery=True),
 ])
 
 
