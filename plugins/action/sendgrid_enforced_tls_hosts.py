@@ -60,10 +60,10 @@ class ActionModule(ActionBase):
                                            ' parent account); no account was read or changed')
             return result
         hosts = args['hosts'] if args['hosts'] is not None else task_vars['ansible_play_batch']
-        play_inputs = {'enforced_tls_baseline_policy': args['policy'],
-                       'enforced_tls_baseline_enforcement': args['enforcement']}
+        # The inputs that hold for the whole run, as the run-once task got them.
+        play_inputs = dict(zip(PLAY_INPUTS, (args['policy'], args['enforcement'])))
         try:
-            inputs = plan_inputs(hosts, task_vars['hostvars'], {name: play_inputs[name] for name in PLAY_INPUTS})
+            inputs = plan_inputs(hosts, task_vars['hostvars'], play_inputs)
             plan = build_plan(args['policy'], subusers=inputs['subusers'], region=args['region'],
                               workers=args['workers'], enforcement=args['enforcement'],
                               include_parent=inputs['include_parent'], parent_overrides=inputs['parent_overrides'],

@@ -19,6 +19,7 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import List, Mapping, NamedTuple, Optional
 
+from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import describe_account
 from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_type, describe_value
 
 BOOLEAN_FIELDS = ('require_tls', 'require_valid_cert')
@@ -274,3 +275,10 @@ def describe_differences(differences: List[str], check_mode: bool = False, stric
 def format_fields(settings: dict, fields: List[str]) -> str:
     """``require_tls=true, version=1.2``: settings as a user wrote them in YAML."""
     return ', '.join('{0}={1}'.format(field, json.dumps(settings.get(field))) for field in fields)
+
+
+def setting_diff(before, after, on_behalf_of):
+    """An account's setting before and after, as Ansible's diff output shows it, with a header naming
+    the account (``on_behalf_of`` None: the parent account)."""
+    header = 'Enforced TLS of {0}'.format(describe_account(on_behalf_of))
+    return {'before': before, 'after': after, 'before_header': header, 'after_header': header}

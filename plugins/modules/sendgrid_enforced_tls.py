@@ -377,7 +377,6 @@ waited:
   sample: 31.5
 '''
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import describe_account
 from ansible_collections.mailops.sendgrid.plugins.module_utils._batch import (
     KeyCheck,
     check_account_names,
@@ -394,6 +393,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls imp
     SettingsError,
     describe_differences,
     parse_desired_settings,
+    setting_diff,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import (
     SendGridConfigError,
@@ -412,12 +412,6 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._reconcile import
 DEFAULT_WORKERS = 16
 
 
-def build_diff(outcome, on_behalf_of):
-    header = 'Enforced TLS of {0}'.format(describe_account(on_behalf_of))
-    return {'before': outcome['before'], 'after': outcome['after'],
-            'before_header': header, 'after_header': header}
-
-
 def account_result(account, outcome, check_mode, with_diff=False):
     result = {'account': account, 'changed': outcome['changed'], 'failed': False,
               'msg': describe_differences(outcome['differences'], check_mode, outcome['stricter']),
@@ -427,7 +421,7 @@ def account_result(account, outcome, check_mode, with_diff=False):
         result['warnings'] = list(outcome['warnings'])
     # In a loop, ansible-core's callbacks look for each account's diff in its own entry.
     if with_diff and outcome['changed']:
-        result['diff'] = build_diff(outcome, account)
+        result['diff'] = setting_diff(outcome['before'], outcome['after'], account)
     return result
 
 
@@ -445,7 +439,7 @@ def apply_to_one(module, client, desired, on_behalf_of):
                   check_mode=module.check_mode,
                   msg=describe_differences(outcome['differences'], module.check_mode, outcome['stricter']))
     if module._diff:
-        result['diff'] = build_diff(outcome, on_behalf_of)
+        result['diff'] = setting_diff(outcome['before'], outcome['after'], on_behalf_of)
     module.exit_json(**result)
 
 

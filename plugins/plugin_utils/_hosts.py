@@ -20,6 +20,7 @@ fact ``sendgrid_enforced_tls``.
 from __future__ import annotations
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import describe_account
+from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls import setting_diff
 from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_type, describe_value
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._baseline import (
     PARENT_ACCOUNT,
@@ -155,15 +156,14 @@ def host_fact(outcome):
     }
 
 
-def _diff(outcome):
-    account = None if outcome['account'] == PARENT_ACCOUNT else outcome['account']
-    header = 'Enforced TLS of {0}'.format(describe_account(account))
-    return {'before': outcome['before'], 'after': outcome['after'], 'before_header': header, 'after_header': header}
+def _on_behalf_of(outcome):
+    """The outcome's account as an On-Behalf-Of value: None for the parent account."""
+    return None if outcome['account'] == PARENT_ACCOUNT else outcome['account']
 
 
 def _message(outcome):
     status = outcome['status']
-    account = describe_account(None if outcome['account'] == PARENT_ACCOUNT else outcome['account'])
+    account = describe_account(_on_behalf_of(outcome))
     reason = outcome.get('reason')
     if status == 'compliant':
         return '{0} is compliant{1}'.format(account, ' ({0})'.format(reason) if reason else '')
@@ -197,5 +197,5 @@ def host_result(outcome, account=None, with_diff=False):
     else:
         result['ansible_facts'] = {FACT: host_fact(outcome)}
     if with_diff and result['changed']:
-        result['diff'] = _diff(outcome)
+        result['diff'] = setting_diff(outcome['before'], outcome['after'], _on_behalf_of(outcome))
     return result
