@@ -41,7 +41,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.mailops.sendgrid.plugins.plugin_utils._baseline import PlanError, as_subuser_list
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import PlanError, as_subuser_list
 
 
 def subuser_list(value):

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 name: subusers
 short_description: SendGrid subusers as hosts
-version_added: 1.1.0
+version_added: 2.0.0
 author:
   - mailops.sendgrid maintainers (@mailops)
 description:
@@ -169,7 +169,11 @@ from ansible.errors import AnsibleParserError
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._client import SendGridClient, resolve_base_url
+from ansible_collections.mailops.sendgrid.plugins.module_utils._client import (
+    SendGridClient,
+    insecure_endpoint_warning,
+    resolve_base_url,
+)
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import (
     CAUSE_ENDPOINT,
     CAUSE_KEY,
@@ -287,14 +291,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self._cache[cache_key] = cache_entry(source, subusers)
         return subusers
 
-    def _api_url(self):
-        api_url = self.get_option('api_url')
-        # An empty value (an optional AWX credential field left blank) means "not set".
-        return api_url if api_url and api_url.strip() else None
-
     def _base_url(self):
         try:
-            return resolve_base_url(self.get_option('region'), self._api_url())
+            return resolve_base_url(self.get_option('region'), self.get_option('api_url'))
         except SendGridError as error:
             raise AnsibleParserError(explain(error, self._advice_options()))
 
@@ -307,15 +306,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 'requests', reason='for the {0} inventory plugin, on the controller'.format(self.NAME)))
         try:
             with SendGridClient(
-                    api_key=self.get_option('api_key'), region=self.get_option('region'), api_url=self._api_url(),
+                    api_key=self.get_option('api_key'), region=self.get_option('region'), api_url=self.get_option('api_url'),
                     timeout=self.get_option('timeout'), validate_certs=self.get_option('validate_certs'),
                     max_retries=self.get_option('max_retries'), max_total_wait=self.get_option('max_total_wait'),
                     pool_size=1) as client:
                 if not self.get_option('validate_certs'):
-                    self.display.warning(
-                        'validate_certs is false in the inventory source: the TLS certificate of {0} is not checked,'
-                        ' so the API key could be sent to an impostor. Use this only with a test endpoint.'.format(
-                            client.base_url))
+                    self.display.warning(insecure_endpoint_warning(
+                        client.base_url, 'validate_certs is false in the inventory source'))
                 return client.list_subusers(region=self.get_option('subuser_region'),
                                             page_size=self.get_option('page_size'))
         except SendGridError as error:

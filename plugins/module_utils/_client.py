@@ -81,14 +81,27 @@ GAVE_UP_CAUSES = {
 }
 
 
+def api_url_given(api_url: Optional[str]) -> bool:
+    """Whether an api_url setting is set: an empty or blank value (an optional AWX credential field
+    left blank, an unset environment variable exported as '') means "not set"."""
+    return api_url is not None and not (isinstance(api_url, str) and not api_url.strip())
+
+
 def resolve_base_url(region: str = 'global', api_url: Optional[str] = None) -> str:
-    """The API's base URL: ``api_url`` when given (see ``_http.check_api_url``), else the region's URL."""
-    if api_url is not None:
+    """The API's base URL: ``api_url`` when given (see ``api_url_given`` and ``_http.check_api_url``),
+    else the region's URL."""
+    if api_url_given(api_url):
         return check_api_url(api_url)
     if region not in REGION_URLS:
         raise SendGridConfigError('region must be one of {0}; got {1}'.format(
             ', '.join(sorted(REGION_URLS)), quoted(region)))
     return REGION_URLS[region]
+
+
+def insecure_endpoint_warning(base_url: str, setting: str = 'validate_certs is false') -> str:
+    """The warning for a client that does not check the endpoint's TLS certificate."""
+    return ('{0}: the TLS certificate of {1} is not checked, so the API key could be sent to an impostor. Use this'
+            ' only with a test endpoint.'.format(setting, base_url))
 
 
 class SendGridClient:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import validate_on_behalf_of
-from ansible_collections.mailops.sendgrid.plugins.module_utils._client import SendGridClient
+from ansible_collections.mailops.sendgrid.plugins.module_utils._client import SendGridClient, insecure_endpoint_warning
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import (
     CAUSE_ENDPOINT,
     CAUSE_KEY,
@@ -31,6 +31,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import (
     SendGridError,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api import REGIONS
 
 # What to do about an error (by its cause), in the modules' option names; {0} is module.params.
 OPTION_ADVICE = {
@@ -74,7 +75,7 @@ def sendgrid_argument_spec(**module_options) -> dict:
     """The common options of every module, plus the module's own."""
     spec = dict(
         api_key=dict(type='str', no_log=True, fallback=(env_fallback, ['SENDGRID_API_KEY'])),
-        region=dict(type='str', default='global', choices=['global', 'eu']),
+        region=dict(type='str', default='global', choices=list(REGIONS)),
         api_url=dict(type='str', fallback=(env_fallback, ['SENDGRID_API_URL'])),
         on_behalf_of=dict(type='str'),
         timeout=dict(type='float', default=30),
@@ -123,8 +124,7 @@ def create_client(module: AnsibleModule, pool_size: int = 1) -> SendGridClient:
         client = SendGridClient(
             api_key=params['api_key'],
             region=params['region'],
-            # An empty value (an optional AWX credential field left blank) means "not set".
-            api_url=params['api_url'] if params['api_url'] and params['api_url'].strip() else None,
+            api_url=params['api_url'],
             timeout=params['timeout'],
             validate_certs=params['validate_certs'],
             max_retries=params['max_retries'],
@@ -135,6 +135,5 @@ def create_client(module: AnsibleModule, pool_size: int = 1) -> SendGridClient:
     except SendGridConfigError as error:
         fail_on_error(module, error)
     if not params['validate_certs']:
-        module.warn('validate_certs is false: the TLS certificate of {0} is not checked, so the API key could be'
-                    ' sent to an impostor. Use this only with a test endpoint.'.format(client.base_url))
+        module.warn(insecure_endpoint_warning(client.base_url))
     return client

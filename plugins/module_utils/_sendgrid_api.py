@@ -28,6 +28,9 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import (
 from ansible_collections.mailops.sendgrid.plugins.module_utils._http import RETRIED_STATUSES
 from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import excerpt
 
+# SendGrid's regions, each with its API's base URL: the one list every option, host variable and
+# input that names a region is checked against.
+REGIONS = ('global', 'eu')
 REGION_URLS = {
     'global': 'https://api.sendgrid.com',
     'eu': 'https://api.eu.sendgrid.com',
@@ -37,7 +40,8 @@ SUBUSERS_PATH = '/v3/subusers'
 # Other clients of GET /v3/subusers page with 500, the most SendGrid accepts (it refuses 501).
 SUBUSERS_PAGE_SIZE = 500
 MAX_PAGE_SIZE = 500
-SUBUSER_REGIONS = ('all', 'global', 'eu')
+# The regions GET /v3/subusers filters by (include_region and region), and all of them.
+SUBUSER_REGIONS = ('all',) + REGIONS
 # How much of a body without a SendGrid error message a message shows.
 MAX_BODY_EXCERPT = 200
 # How many of SendGrid's error messages an error quotes, and how much of each (and of its field).
@@ -174,11 +178,6 @@ def read_error_body(text: Optional[str], redact: Callable[[str], str] = _unchang
     if len(messages) > MAX_API_MESSAGES:
         messages = messages[:MAX_API_MESSAGES] + ['and {0} more messages'.format(len(messages) - MAX_API_MESSAGES)]
     return ErrorBody(messages, error_id_of(body, redact))
-
-
-def extract_api_messages(text: Optional[str], redact: Callable[[str], str] = _unchanged) -> List[str]:
-    """SendGrid's own error messages from a response body (see ``read_error_body``)."""
-    return read_error_body(text, redact).messages
 
 
 def error_id_note(error_id: Optional[str]) -> str:

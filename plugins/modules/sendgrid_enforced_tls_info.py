@@ -86,7 +86,7 @@ error_id:
   returned: failure, when SendGrid's error answer carried an id
   type: str
   sample: 7f3c2a9e1b4d4c8e9a0b1c2d3e4f5a6b
-  version_added: 1.1.0
+  version_added: 2.0.0
 retries:
   description: How many times the failed request was retried (after 429, 5xx or no connection) before giving up.
   returned: failure, when the retries or the waiting budget (O(max_retries), O(max_total_wait)) ran out

@@ -39,7 +39,7 @@ options:
       - Bounded and checked as O(username).
       - Mutually exclusive with O(username).
     type: str
-    version_added: 1.1.0
+    version_added: 2.0.0
   subuser_region:
     description:
       - Only subusers of this region. V(all) lists every subuser, V(global) and V(eu) those of one region.
@@ -58,7 +58,7 @@ options:
       - SendGrid answers a list with no total and may return fewer than asked per page, so paging goes on until
         an empty page, or a page shorter than both this and an earlier page. When every subuser fits in the first
         page, that takes one more request.
-      - The default was V(100) before version 1.1.0.
+      - The default was V(100) before version 2.0.0.
     type: int
     default: 500
 notes:
@@ -146,7 +146,7 @@ error_id:
   returned: failure, when SendGrid's error answer carried an id
   type: str
   sample: 7f3c2a9e1b4d4c8e9a0b1c2d3e4f5a6b
-  version_added: 1.1.0
+  version_added: 2.0.0
 retries:
   description: How many times the failed request was retried (after 429, 5xx or no connection) before giving up.
   returned: failure, when the retries or the waiting budget (O(max_retries), O(max_total_wait)) ran out

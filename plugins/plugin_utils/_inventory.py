@@ -26,12 +26,12 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import 
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import SendGridConfigError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_type, describe_value, quoted
+from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api import REGIONS
 
 GROUP_ALL = 'sendgrid'
 GROUP_SUBUSERS = 'sendgrid_subusers'
 GROUP_DISABLED = 'sendgrid_disabled'
 REGION_GROUP_PREFIX = 'sendgrid_region_'
-REGIONS = ('global', 'eu')
 DEFAULT_PARENT_NAME = 'sendgrid_parent'
 # The most entries the exclude option takes (each at most MAX_NAME_LENGTH characters).
 MAX_EXCLUDE = 1000

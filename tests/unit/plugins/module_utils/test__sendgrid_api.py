@@ -22,7 +22,6 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api imp
     error_help,
     error_hint,
     error_id_note,
-    extract_api_messages,
     normalize_subuser,
     read_error_body,
 )
@@ -58,7 +57,7 @@ def test_normalize_subuser_refuses_entries_without_username(entry):
 
 
 # ---------------------------------------------------------------------------
-# extract_api_messages / error_hint
+# read_error_body's messages / error_hint
 # ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize('text, expected', [
@@ -79,8 +78,8 @@ def test_normalize_subuser_refuses_entries_without_username(entry):
     ('[1, 2]', []),
     ('"text"', []),
 ])
-def test_extract_api_messages(text, expected):
-    assert extract_api_messages(text) == expected
+def test_read_error_body_messages(text, expected):
+    assert read_error_body(text).messages == expected
 
 
 # ---------------------------------------------------------------------------

@@ -4,15 +4,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """One host's own result from its account's outcome in the batch step.
-Documented in plugins/modules/sendgrid_enforced_tls_outcome.py."""
+Documented in plugins/modules/sendgrid_enforced_tls_host_result.py."""
 
 from __future__ import annotations
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.mailops.sendgrid.plugins.plugin_utils._baseline import PARENT_ACCOUNT
-from ansible_collections.mailops.sendgrid.plugins.plugin_utils._hosts import host_result
-from ansible_collections.mailops.sendgrid.plugins.plugin_utils._outcome_store import read_outcome
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._host_result import host_result
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import PARENT_ACCOUNT
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._run_store import read_outcome
 
 ARGUMENT_SPEC = dict(
     outcomes=dict(type='str', required=True),
@@ -33,7 +33,7 @@ class ActionModule(ActionBase):
             outcome = read_outcome(args['outcomes'], account)
         except ValueError as error:
             result.update(failed=True, msg='outcomes: {0}; pass the outcomes returned by'
-                                           ' mailops.sendgrid.sendgrid_enforced_tls_hosts in this run'.format(error))
+                                           ' mailops.sendgrid.sendgrid_enforced_tls_fleet in this play batch'.format(error))
             return result
         result.update(host_result(outcome, args['account'], with_diff=bool(self._task.diff)))
         return result

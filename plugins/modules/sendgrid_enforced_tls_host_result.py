@@ -7,13 +7,15 @@
 from __future__ import annotations
 
 DOCUMENTATION = r'''
-module: sendgrid_enforced_tls_outcome
+module: sendgrid_enforced_tls_host_result
 short_description: Report an account's Enforced TLS outcome as its inventory host's own result
-version_added: 1.1.0
+version_added: 2.0.0
 description:
-  - The per-host step of the playbooks C(mailops.sendgrid.audit_hosts) and C(mailops.sendgrid.enforce_hosts). Takes
-    the outcome of the host's account from the batch step M(mailops.sendgrid.sendgrid_enforced_tls_hosts) and makes
-    it the host's result, so that the play recap, AWX's host summaries and each host's history show every account.
+  - The per-host step of the playbooks C(mailops.sendgrid.audit_hosts) and C(mailops.sendgrid.enforce_hosts) (the role
+    C(mailops.sendgrid.enforced_tls_baseline) with C(tasks_from=hosts)). Takes the outcome of the host's account from
+    the fleet step M(mailops.sendgrid.sendgrid_enforced_tls_fleet) with O(mailops.sendgrid.sendgrid_enforced_tls_fleet#module:account_source=hosts)
+    and makes it the host's result, so that the play recap, AWX's host summaries and each host's history show every
+    account.
   - A compliant account is V(ok). An account out of policy is V(changed) (drift in check mode, fixed otherwise), with
     its before and after in diff mode. An account that failed is V(failed), with its reason. An exempt account is
     skipped.
@@ -31,7 +33,7 @@ attributes:
   check_mode:
     support: full
     details:
-      - Reports what the batch step found; in check mode, drift.
+      - Reports what the fleet step found; in check mode, drift.
   diff_mode:
     support: full
     details:
@@ -40,7 +42,7 @@ attributes:
     support: full
 options:
   outcomes:
-    description: The RV(mailops.sendgrid.sendgrid_enforced_tls_hosts#module:outcomes) of the batch step in this run.
+    description: The RV(mailops.sendgrid.sendgrid_enforced_tls_fleet#module:outcomes) of the fleet step in this play batch.
     type: str
     required: true
   account:
@@ -48,12 +50,13 @@ options:
       - The host's account, its host variable C(sendgrid_on_behalf_of). Left out, the parent account.
     type: str
 seealso:
-  - module: mailops.sendgrid.sendgrid_enforced_tls_hosts
+  - module: mailops.sendgrid.sendgrid_enforced_tls_fleet
+  - module: mailops.sendgrid.sendgrid_enforced_tls_verdict
 '''
 
 EXAMPLES = r'''
 - name: Report each account as its host's own result
-  mailops.sendgrid.sendgrid_enforced_tls_outcome:
+  mailops.sendgrid.sendgrid_enforced_tls_host_result:
     outcomes: "{{ tls_batch.outcomes }}"
     account: "{{ sendgrid_on_behalf_of | default(omit) }}"
 '''
@@ -61,11 +64,11 @@ EXAMPLES = r'''
 RETURN = r'''
 account:
   description: The account, or C((parent account)).
-  returned: when the batch step has an outcome for the account
+  returned: when the fleet step has an outcome for the account
   type: str
 status:
   description: V(compliant), V(drift), V(changed), V(exempt) or V(failed).
-  returned: when the batch step has an outcome for the account
+  returned: when the fleet step has an outcome for the account
   type: str
 ansible_facts:
   description: The host's facts.

@@ -1,0 +1,251 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The fleet step, behind the role and the per-host playbooks alike: plan the accounts, make one
+batch call per policy and region, report. Documented in plugins/modules/sendgrid_enforced_tls_fleet.py."""
+
+from __future__ import annotations
+
+import datetime
+
+from ansible import constants as C
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils._batch import check_workers
+from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls import ENFORCEMENT_MODES, MINIMUM
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import SendGridConfigError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module_support import sendgrid_argument_spec
+from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api import MAX_PAGE_SIZE, REGIONS
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._host_result import index_outcomes
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import (
+    RUN_INPUTS,
+    PlanError,
+    accounts_from_hosts,
+    accounts_from_inputs,
+    build_plan,
+    check_exclude,
+    check_inputs_cover_accounts,
+    discovered_accounts,
+    no_account_message,
+    parent_from_inputs,
+    parse_policy,
+)
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import (
+    build_report,
+    custom_stats,
+    merge_reports,
+    summary_line,
+    verdict,
+)
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report_files import (
+    MARKDOWN_FILE,
+    ReportDirError,
+    prepare_report_dir,
+    write_report_files,
+)
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._run_store import read_run, write_outcomes, write_run
+
+APPLY_MODULE = 'mailops.sendgrid.sendgrid_enforced_tls'
+LISTING_MODULE = 'mailops.sendgrid.sendgrid_subuser_info'
+FROM_INPUTS = 'inputs'
+FROM_HOSTS = 'hosts'
+# The options every module shares, passed on to every call as given (group module_defaults reach
+# this action, which is in the sendgrid group). Their defaults and environment fallbacks
+# (SENDGRID_API_KEY, SENDGRID_API_URL) are left to the modules. region is this action's own: the
+# region of the parent account and of accounts whose region is not known.
+CONNECTION_OPTIONS = {
+    name: {key: value for key, value in spec.items() if key not in ('default', 'fallback')}
+    for name, spec in sendgrid_argument_spec().items() if name not in ('on_behalf_of', 'region')
+}
+ARGUMENT_SPEC = dict(
+    CONNECTION_OPTIONS,
+    region=dict(type='str', choices=list(REGIONS)),
+    policy=dict(type='dict', required=True),
+    enforcement=dict(type='str', choices=list(ENFORCEMENT_MODES), default=MINIMUM),
+    account_source=dict(type='str', choices=[FROM_INPUTS, FROM_HOSTS], default=FROM_INPUTS),
+    subusers=dict(type='list', elements='raw', default=[]),
+    all_subusers=dict(type='bool', default=False),
+    include_disabled=dict(type='bool', default=False),
+    exclude=dict(type='list', elements='raw', default=[]),
+    include_parent=dict(type='bool', default=True),
+    hosts=dict(type='list', elements='str'),
+    workers=dict(type='int'),
+    page_size=dict(type='int', default=MAX_PAGE_SIZE),
+    report_dir=dict(type='path'),
+    fail_on_drift=dict(type='bool', default=False),
+    # In the group's shared options; here the plan names each account.
+    on_behalf_of=dict(type='str'),
+)
+# The options of account_source=inputs only.
+INPUT_OPTIONS = ('subusers', 'all_subusers', 'include_disabled', 'exclude')
+
+
+def account_diffs(call_results):
+    """The diffs of the accounts the calls changed (or would change), one per account, each headed with its
+    name: what --diff shows."""
+    diffs = []
+    for call in call_results:
+        for result in (call or {}).get('results') or [call or {}]:
+            if result.get('diff'):
+                diffs.append(result['diff'])
+    return diffs
+
+
+class FleetError(Exception):
+    """The run stops before any account is read or written; the message says why."""
+
+
+def nothing_done(message):
+    """A message that stops the run before any account is read, saying so."""
+    message = message.rstrip()
+    return '{0}{1} No account was read or changed.'.format(message, '' if message.endswith('.') else '.')
+
+
+class ActionModule(ActionBase):
+
+    TRANSFERS_FILES = False
+    _supports_check_mode = True
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        try:
+            plan, warnings = self._plan(args, task_vars)
+        except FleetError as error:
+            result.update(failed=True, msg=str(error))
+            return result
+        parent_result, group_results = self._apply(plan, args, task_vars)
+        report = build_report(plan, parent_result=parent_result, group_results=group_results,
+                              check_mode=bool(self._task.check_mode), generated_at=self._now(), warnings=warnings)
+        batch_summary = report['summary']
+        if args['account_source'] == FROM_HOSTS:
+            result['outcomes'] = write_outcomes(C.DEFAULT_LOCAL_TMP, index_outcomes(report))
+            report = self._add_to_run(report)
+        if args['report_dir']:
+            write_report_files(args['report_dir'], report)
+        result.update(
+            changed=False,
+            msg=summary_line(report, args['report_dir'] and '{0}/{1}'.format(args['report_dir'], MARKDOWN_FILE)),
+            failure=verdict(report, args['fail_on_drift']),
+            ansible_stats=custom_stats(batch_summary),
+        )
+        if args['account_source'] == FROM_HOSTS:
+            # Each host's task reports its own account (changed, diff); the batch's report stays out of every
+            # host's variables.
+            result.update(mode=report['mode'], summary=batch_summary)
+        else:
+            result.update(report, changed=bool(batch_summary['drift'] or batch_summary['changed']))
+            if self._task.diff:
+                result['diff'] = account_diffs([parent_result] + group_results)
+        warnings = list(warnings) + [warning for call in [parent_result] + group_results
+                                     for warning in (call or {}).get('warnings') or []]
+        if warnings:
+            result['warnings'] = warnings
+        return result
+
+    # -- the plan, before any request that could write ------------------------------------
+
+    def _plan(self, args, task_vars):
+        """The plan and its warnings. Every input is checked here, before any request; discovery is the only
+        request before the plan, and it only reads."""
+        if args['on_behalf_of'] is not None:
+            raise FleetError(nothing_done('on_behalf_of is not an option of this action: the accounts come from the'
+                                          ' role inputs or from the hosts (their sendgrid_on_behalf_of)'))
+        try:
+            policy = parse_policy(args['policy'], 'enforced_tls_baseline_policy')
+            if args['workers'] is not None:
+                check_workers(args['workers'], 'enforced_tls_baseline_workers')
+            if not 1 <= args['page_size'] <= MAX_PAGE_SIZE:
+                raise PlanError('page_size must be from 1 to {0}; got {1}'.format(MAX_PAGE_SIZE, args['page_size']))
+            if args['account_source'] == FROM_HOSTS:
+                plan, warnings = self._plan_hosts(policy, args, task_vars), []
+            else:
+                plan, warnings = self._plan_inputs(policy, args, task_vars)
+        except (PlanError, ReportDirError, FleetError) as error:
+            raise FleetError(nothing_done(str(error)))
+        except SendGridConfigError as error:
+            raise FleetError(nothing_done(error.message))
+        return plan, warnings
+
+    def _plan_hosts(self, policy, args, task_vars):
+        given = [name for name in INPUT_OPTIONS if args[name]]
+        if given:
+            raise PlanError('{0} are options of account_source=inputs; with account_source=hosts each host names its'
+                            ' account'.format(', '.join(given)))
+        hosts = args['hosts'] if args['hosts'] is not None else task_vars['ansible_play_batch']
+        run_inputs = dict(zip(RUN_INPUTS, (args['policy'], args['enforcement'])))
+        parent, subusers = accounts_from_hosts(hosts, task_vars['hostvars'], run_inputs)
+        self._prepare_report_dir(args)
+        return build_plan(policy, subusers, region=args['region'], enforcement=args['enforcement'], parent=parent)
+
+    def _plan_inputs(self, policy, args, task_vars):
+        listed = accounts_from_inputs(args['subusers'])
+        exclude = check_exclude(args['exclude'])
+        parent = parent_from_inputs(args['include_parent'])
+        warnings = check_inputs_cover_accounts(listed, args['all_subusers'], parent)
+        plan_args = dict(exclude=exclude, include_disabled=args['include_disabled'], region=args['region'],
+                         enforcement=args['enforcement'], parent=parent)
+        # Every input is checked before the listing is read.
+        build_plan(policy, listed, **plan_args)
+        self._prepare_report_dir(args)
+        discovered = self._discover(args, task_vars) if args['all_subusers'] else None
+        plan = build_plan(policy, listed, discovered=discovered, **plan_args)
+        message = no_account_message(plan)
+        if message:
+            raise FleetError(message)
+        return plan, warnings
+
+    @staticmethod
+    def _prepare_report_dir(args):
+        if args['report_dir']:
+            prepare_report_dir(args['report_dir'])
+
+    def _discover(self, args, task_vars):
+        result = self._call(LISTING_MODULE, dict(self._connection_args(args), page_size=args['page_size'],
+                                                 region=args['region'] or 'global'), task_vars)
+        if result.get('failed'):
+            raise FleetError('listing the subusers failed: {0}'.format(result.get('msg') or 'no message'))
+        return discovered_accounts(result.get('subusers'))
+
+    # -- the calls ------------------------------------------------------------------------
+
+    @staticmethod
+    def _connection_args(args):
+        return {name: args[name] for name in CONNECTION_OPTIONS if args[name] is not None}
+
+    def _apply(self, plan, args, task_vars):
+        """One call for the parent account, one batch call per group; failures are the accounts' own."""
+        connection = dict(self._connection_args(args), enforcement=plan['enforcement'])
+        parent_result = None
+        if plan['parent'] is not None:
+            parent_args = dict(connection, **plan['parent']['policy'])
+            if plan['parent']['region']:
+                parent_args['region'] = plan['parent']['region']
+            parent_result = self._call(APPLY_MODULE, parent_args, task_vars)
+        group_results = []
+        for group in plan['groups']:
+            group_args = dict(connection, subusers=group['accounts'], **group['policy'])
+            if group['region']:
+                group_args['region'] = group['region']
+            if args['workers'] is not None:
+                group_args['workers'] = args['workers']
+            group_results.append(self._call(APPLY_MODULE, group_args, task_vars))
+        return parent_result, group_results
+
+    def _call(self, module, module_args, task_vars):
+        return self._execute_module(module_name=module, module_args=module_args, task_vars=task_vars)
+
+    # -- a run of several batches ---------------------------------------------------------------
+
+    def _add_to_run(self, report):
+        """The report of the run so far: this batch's added to those of the play's earlier serial batches."""
+        run_id = self._task._uuid
+        report = merge_reports(read_run(C.DEFAULT_LOCAL_TMP, run_id), report)
+        write_run(C.DEFAULT_LOCAL_TMP, run_id, report)
+        return report
+
+    @staticmethod
+    def _now():
+        return datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')

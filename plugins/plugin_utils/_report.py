@@ -1,0 +1,239 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# Note that this plugin util is **PRIVATE** to the collection. It can have breaking changes at any time.
+# Do not use this from other collections or standalone plugins/modules!
+
+"""The compliance report of a fleet run, as pure functions.
+
+:func:`build_report` turns a plan (``_plan.build_plan``) and the results of its batch
+calls into one entry per account, with its status, and the counts. The rest reads a
+report: the counts published for AWX (:func:`custom_stats`), the one-line summary
+(:func:`summary_line`), the run's verdict (:func:`verdict`: which accounts fail the
+run), and the report of a whole run made of several ``serial`` batches
+(:func:`merge_reports`). Every status rule is here, once, for the role and the
+per-host playbooks alike.
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls import MINIMUM, compare_fields, describe_change
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import PARENT_ACCOUNT
+
+# Report order: what needs a person's attention first.
+STATUS_ORDER = ('failed', 'drift', 'changed', 'exempt', 'compliant')
+# The counts of a report's summary, and the names they are published under for AWX (set_stats):
+# integers, which ansible-core adds up over the serial batches of a play (it would replace a
+# dictionary's values instead).
+SUMMARY_COUNTS = ('total',) + STATUS_ORDER + ('out_of_policy', 'stricter')
+STATS_PREFIX = 'enforced_tls_'
+# How many accounts a failure message names; the report has them all.
+NAMED_IN_MESSAGES = 20
+# The note on an account whose update SendGrid answered with an error, and that reading it back
+# showed applied (the module's warning has the whole story).
+APPLIED_DESPITE_ERROR = 'SendGrid answered the update with an error, but reading it back showed it applied'
+
+
+def _failure(task_result):
+    """A failed call's result as an account's: failed, with the call's message."""
+    return {'failed': True, 'msg': task_result.get('msg') or 'the task failed without a message'}
+
+
+def _entry(account, region, policy, result):
+    """An account's report entry from its result; its status is settled later unless it failed.
+
+    Until then, the reason of an account that did not fail is the note on an update applied
+    despite an error answer (its result's ``warnings``), or None.
+    """
+    failed = bool(result.get('failed'))
+    if failed:
+        reason = result.get('msg')
+    else:
+        reason = APPLIED_DESPITE_ERROR if result.get('warnings') else None
+    return {'account': account, 'region': region, 'policy': policy, 'status': 'failed' if failed else None,
+            'before': result.get('before'), 'after': result.get('after'),
+            'differences': result.get('differences') or [], 'stricter': result.get('stricter') or [],
+            'reason': reason}
+
+
+def _group_entries(group, call_result):
+    """The report entries of one batch call (a group of the plan), whatever became of it."""
+    results = call_result.get('results')
+    if not isinstance(results, list):
+        # The call failed before it could try any account: every account of it failed.
+        failure = _failure(call_result)
+        return [_entry(name, group['region'], group['policy'], failure) for name in group['accounts']]
+    return [_entry(result['account'], group['region'], group['policy'], result) for result in results]
+
+
+def _parent_entry(parent, call_result):
+    if call_result.get('failed') or 'enforced_tls' not in call_result:
+        return _entry(PARENT_ACCOUNT, parent['region'], parent['policy'], _failure(call_result))
+    return _entry(PARENT_ACCOUNT, parent['region'], parent['policy'], dict(call_result, after=call_result['enforced_tls']))
+
+
+def _settle(entry, check_mode):
+    """An account's status and reason from what its call found: ``drift``/``changed`` with how
+    each setting stood against the policy (``version 1.1 < 1.2``), else ``compliant``; and
+    which settings it keeps stricter than the policy. A note already in ``reason`` comes last."""
+    note = entry['reason']
+    reasons = []
+    if entry['differences']:
+        entry['status'] = 'drift' if check_mode else 'changed'
+        if check_mode:
+            reasons.append(compare_fields(entry['before'], entry['policy'], entry['differences']))
+        else:
+            reasons.append('changed ' + describe_change(entry['before'], entry['after'], entry['differences']))
+    else:
+        entry['status'] = 'compliant'
+    if entry['stricter']:
+        stricter = compare_fields(entry['after'], entry['policy'], entry['stricter'])
+        reasons.append('stricter than the policy: ' + stricter)
+    if note:
+        reasons.append(note)
+    entry['reason'] = '; '.join(reasons) or None
+
+
+def _status_entry(planned, status):
+    """The entry of an account no call read: exempt, or refused (failed)."""
+    entry = _entry(planned['account'], planned.get('region'), None, {})
+    entry.update(status=status, reason=planned['reason'])
+    return entry
+
+
+def ran_in_check_mode(results, default=False):
+    """Whether the module calls ran in check mode, as they report it (``check_mode``).
+
+    The play keyword ``check_mode: true`` does not show in ``ansible_check_mode``,
+    so the calls' own word is preferred; ``default`` is for when none could say.
+    """
+    reported = [result['check_mode'] for result in results if result and 'check_mode' in result]
+    return any(reported) if reported else bool(default)
+
+
+def summarize(entries):
+    """The counts of a report's accounts."""
+    summary = {'total': len(entries)}
+    for status in STATUS_ORDER:
+        summary[status] = sum(1 for entry in entries if entry['status'] == status)
+    summary['out_of_policy'] = summary['drift'] + summary['failed']
+    summary['stricter'] = sum(1 for entry in entries if entry['stricter'])
+    return summary
+
+
+def _sorted_entries(entries):
+    return sorted(entries, key=lambda entry: STATUS_ORDER.index(entry['status']))
+
+
+def build_report(plan, parent_result=None, group_results=(), check_mode=False, generated_at=None, warnings=()):
+    """One entry per account with its status, before, after and reason, plus counts.
+
+    ``parent_result``: the result of the parent account's call (None when the plan has no
+    parent call). ``group_results``: the results of the batch calls, one per group of the
+    plan, in the plan's order. ``check_mode``: used when no call reports whether it ran in
+    check mode. Statuses: compliant, changed, drift (in check mode), exempt, failed. An
+    account that keeps settings stricter than its policy (``enforcement`` ``minimum``) is
+    compliant, and its ``stricter`` and ``reason`` say so; ``summary.stricter`` counts such
+    accounts. Accounts come in the order of :data:`STATUS_ORDER`, then as processed.
+    ``batches`` says what each batch call was: its region, policy and number of accounts.
+    """
+    group_results = list(group_results)
+    check_mode = ran_in_check_mode([parent_result] + group_results, check_mode)
+    entries = []
+    if plan['parent'] is not None and parent_result is not None:
+        entries.append(_parent_entry(plan['parent'], parent_result))
+    for group, call_result in zip(plan['groups'], group_results):
+        entries.extend(_group_entries(group, call_result))
+    for entry in entries:
+        if entry['status'] is None:
+            _settle(entry, check_mode)
+    entries.extend(_status_entry(planned, 'failed') for planned in plan['refused'])
+    entries.extend(_status_entry(planned, 'exempt') for planned in plan['exempt'])
+    entries = _sorted_entries(entries)
+    return {
+        'mode': 'audit' if check_mode else 'enforce',
+        'generated_at': generated_at,
+        'policy': plan['policy'],
+        'enforcement': plan.get('enforcement', MINIMUM),
+        'warnings': list(warnings),
+        'summary': summarize(entries),
+        'excluded': list(plan['excluded']),
+        'disabled': list(plan['disabled']),
+        'batches': [{'region': group['region'], 'policy': group['policy'], 'accounts': len(group['accounts'])}
+                    for group in plan['groups']],
+        'accounts': entries,
+    }
+
+
+def _union(first, second):
+    return first + [item for item in second if item not in first]
+
+
+def merge_reports(earlier, later):
+    """The report of a run made of two parts (the serial batches of a play, in order): the accounts of
+    both, the counts over both, the later part's time."""
+    if earlier is None:
+        return later
+    entries = _sorted_entries(earlier['accounts'] + later['accounts'])
+    return dict(later, warnings=_union(earlier['warnings'], later['warnings']), summary=summarize(entries),
+                excluded=_union(earlier['excluded'], later['excluded']),
+                disabled=_union(earlier['disabled'], later['disabled']),
+                batches=earlier['batches'] + later['batches'], accounts=entries)
+
+
+def custom_stats(summary):
+    """The counts as custom stats, once for the run (as set_stats publishes them): integers under names
+    of their own (``enforced_tls_total``...), which ansible-core adds up over a play's serial batches."""
+    data = {STATS_PREFIX + name: summary.get(name, 0) for name in SUMMARY_COUNTS}
+    return {'data': data, 'per_host': False, 'aggregate': True}
+
+
+def summary_line(report, report_file=None):
+    """The one line a person reads at the end of a run."""
+    summary = report['summary']
+    stricter = ' ({0} stricter than the policy)'.format(summary['stricter']) if summary['stricter'] else ''
+    line = ('Enforced TLS {0}: {1} accounts, {2} compliant{3}, {4} changed, {5} drift, {6} exempt, {7} failed.'.format(
+        'audit' if report['mode'] == 'audit' else 'enforcement', summary['total'], summary['compliant'], stricter,
+        summary['changed'], summary['drift'], summary['exempt'], summary['failed']))
+    return line + (' Report: {0}'.format(report_file) if report_file else '')
+
+
+def _named(entries, describe, separator):
+    shown = separator.join(describe(entry) for entry in entries[:NAMED_IN_MESSAGES])
+    more = len(entries) - NAMED_IN_MESSAGES
+    return shown + ('{0}and {1} more'.format(separator, more) if more > 0 else '')
+
+
+def failed_message(report) -> Optional[str]:
+    """The failure of a run with failed accounts: the first 20 named, and the first error."""
+    failed = [entry for entry in report['accounts'] if entry['status'] == 'failed']
+    if not failed:
+        return None
+    return '{0} account(s) failed: {1}. First error: {2}'.format(
+        len(failed), _named(failed, lambda entry: entry['account'], ', '), failed[0]['reason'])
+
+
+def drift_message(report) -> Optional[str]:
+    """The failure of an audit with drift: each drifted account (the first 20) and how it stands."""
+    drift = [entry for entry in report['accounts'] if entry['status'] == 'drift']
+    if not drift:
+        return None
+    return '{0} account(s) out of policy: {1}'.format(
+        len(drift), _named(drift, lambda entry: '{0}: {1}'.format(entry['account'], entry['reason']), '; '))
+
+
+def verdict(report, fail_on_drift=False) -> Optional[str]:
+    """Why the run fails, or None: accounts that failed (always), accounts out of policy (with
+    ``fail_on_drift``). Every account is in the report whatever the verdict."""
+    messages: List[str] = [message for message in (failed_message(report),
+                                                   drift_message(report) if fail_on_drift else None) if message]
+    return ' '.join(messages) or None
+
+
+def accounts_read(report) -> int:
+    """How many accounts the run read, or tried to (failed ones included): all but the exempt ones."""
+    return report['summary']['total'] - report['summary']['exempt']

@@ -1,0 +1,121 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# Note that this plugin util is **PRIVATE** to the collection. It can have breaking changes at any time.
+# Do not use this from other collections or standalone plugins/modules!
+
+"""The report files of a fleet run: ``enforced-tls-report.json`` and ``enforced-tls-report.md``.
+
+:func:`prepare_report_dir` makes sure the directory can take them before any account is
+read (an enforcement must never change accounts and then fail to report them);
+:func:`render_markdown` is the Markdown (a pure function); :func:`write_report_files`
+writes both, each file replaced whole, so that a reader never sees half a report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+
+JSON_FILE = 'enforced-tls-report.json'
+MARKDOWN_FILE = 'enforced-tls-report.md'
+REPORT_DIR_INPUT = 'enforced_tls_baseline_report_dir'
+
+
+class ReportDirError(ValueError):
+    """The report directory cannot take the report files; the message says what to do."""
+
+
+def prepare_report_dir(directory):
+    """Create the directory if missing, and check that this run can write into it."""
+    try:
+        os.makedirs(directory, mode=0o755, exist_ok=True)
+    except OSError:
+        pass  # The check below says what is wrong.
+    if not os.path.isdir(directory) or not os.access(directory, os.W_OK | os.X_OK):
+        raise ReportDirError(
+            '{0} {1} is not a directory this run can write to (it could not be created, or is not writable).'
+            ' Choose another directory, or leave the input empty for no report files.'.format(
+                REPORT_DIR_INPUT, directory))
+
+
+def _show(settings):
+    if settings is None:
+        return '-'
+    return 'TLS {0}, cert {1}, min {2}'.format('required' if settings.get('require_tls') else 'optional',
+                                                'required' if settings.get('require_valid_cert') else 'optional',
+                                                settings.get('version'))
+
+
+def _show_policy(policy, floor):
+    parts = []
+    if 'require_tls' in policy:
+        parts.append('TLS ' + ('required' if policy['require_tls'] else ('optional' if floor else 'not required')))
+    if 'require_valid_cert' in policy:
+        parts.append('valid certificate ' + ('required' if policy['require_valid_cert']
+                                             else ('optional' if floor else 'not required')))
+    if 'version' in policy:
+        parts.append('{0} TLS {1}'.format('at least' if floor else 'exactly', policy['version']))
+    return ', '.join(parts)
+
+
+def _cell(text):
+    return (text or '').replace('|', '\\|').replace('\n', ' ')
+
+
+def render_markdown(report):
+    """The report as Markdown: the policy, the counts, then the accounts that need attention first."""
+    summary = report['summary']
+    floor = report['enforcement'] == 'minimum'
+    lines = ['# Enforced TLS {0} report'.format(report['mode']), '',
+             'Generated {0}{1}.'.format(report['generated_at'],
+                                        ' in check mode: nothing was changed' if report['mode'] == 'audit' else ''),
+             'Policy: {0}{1}.'.format(
+                 _show_policy(report['policy'], floor),
+                 ' (a floor: accounts at least as strict are compliant and left as they are)' if floor
+                 else ' (exact: accounts stricter than the policy are loosened to it)')]
+    for warning in report.get('warnings') or []:
+        lines += ['', 'Warning: {0}'.format(warning)]
+    lines += ['',
+              '| Accounts | Out of policy | Failed | Drift | Changed | Exempt | Compliant | Stricter |',
+              '|---:|---:|---:|---:|---:|---:|---:|---:|',
+              '| {total} | **{out_of_policy}** | {failed} | {drift} | {changed} | {exempt} | {compliant} | {stricter} |'
+              .format(**summary),
+              '',
+              '| Account | Status | Before | After | Note |',
+              '|---|---|---|---|---|']
+    for entry in report['accounts']:
+        status = '**{0}**'.format(entry['status']) if entry['status'] in ('failed', 'drift') else entry['status']
+        lines.append('| {0} | {1} | {2} | {3} | {4} |'.format(
+            _cell(entry['account']), status, _show(entry['before']), _show(entry['after']), _cell(entry['reason'])))
+    not_checked = (['excluded ' + name for name in report['excluded']]
+                   + ['disabled ' + name for name in report['disabled']])
+    if not_checked:
+        lines += ['', 'Not checked: {0}.'.format(_cell(', '.join(not_checked)))]
+    return '\n'.join(lines) + '\n'
+
+
+def _replace_file(path, text):
+    """Write ``text`` to ``path`` through a temporary file in the same directory, then rename it."""
+    directory = os.path.dirname(path)
+    handle, temporary = tempfile.mkstemp(prefix='.' + os.path.basename(path) + '.', dir=directory)
+    try:
+        with os.fdopen(handle, 'w', encoding='utf-8') as stream:
+            stream.write(text)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+
+
+def write_report_files(directory, report):
+    """Write the JSON and Markdown files of ``report`` into ``directory``; returns their paths."""
+    paths = {'json': os.path.join(directory, JSON_FILE), 'markdown': os.path.join(directory, MARKDOWN_FILE)}
+    _replace_file(paths['json'], json.dumps(report, indent=2, sort_keys=True) + '\n')
+    _replace_file(paths['markdown'], render_markdown(report))
+    return paths
