@@ -117,6 +117,9 @@ class ActionModule(ActionBase):
             result.update(failed=True, msg=str(error))
             return result
         parent_result, group_results = self._apply(plan, args, task_vars)
+        # The plan's warnings, then the calls' (an update applied although SendGrid answered it with an error).
+        warnings = list(warnings) + [warning for call in [parent_result] + group_results
+                                     for warning in (call or {}).get('warnings') or []]
         report = build_report(plan, parent_result=parent_result, group_results=group_results,
                               check_mode=bool(self._task.check_mode), generated_at=self._now(), warnings=warnings)
         batch_summary = report['summary']
@@ -139,8 +142,6 @@ class ActionModule(ActionBase):
             result.update(report, changed=bool(batch_summary['drift'] or batch_summary['changed']))
             if self._task.diff:
                 result['diff'] = account_diffs([parent_result] + group_results)
-        warnings = list(warnings) + [warning for call in [parent_result] + group_results
-                                     for warning in (call or {}).get('warnings') or []]
         if warnings:
             result['warnings'] = warnings
         return result

@@ -23,9 +23,16 @@ description:
     C(sendgrid_disabled) (with O(include_disabled) only). The groups exist even when empty."
   - With O(include_parent), the parent account is a host too, named O(parent_name), in the group C(sendgrid) only,
     without C(sendgrid_on_behalf_of), with C(sendgrid_region) set to O(region).
-  - A subuser whose name cannot be a host name or an C(On-Behalf-Of) value (control characters, whitespace, C(,) or
-    C(:), a leading C(!), C(&) or C(~), template markers, more than 256 characters) is left out with a warning that
-    shows an excerpt of the name.
+  - Every subuser that O(exclude) and O(include_disabled) leave in is a host. One whose username cannot be a host name
+    (whitespace, control characters, C(,) or C(:), a leading C(!), C(&) or C(~), template markers, more than 256
+    characters) or is the name of a group (C(all), C(ungrouped), the plugin's groups, those O(keyed_groups) and
+    O(groups) make), of the implicit localhost, or of the parent's host, gets a host name of its own, derived from its
+    username (its letters, digits, C(.), C(_) and C(-), then C(-) and the start of the username's SHA-256, such as
+    C(Weird_Name-cf297017)); its C(sendgrid_on_behalf_of) holds the username. One warning names them.
+  - A subuser whose name reads as a customer account (C(account-id <id>)) is left out with a warning, since an
+    C(On-Behalf-Of) header with its name would act on that customer account. A username that no C(On-Behalf-Of)
+    header can carry (control characters, characters outside Latin-1) is a host whose account fails in the fleet
+    step, before any request for it.
   - The values SendGrid answers are never templated.
   - Uses the collection's API client, with its paging, retries and rate-limit waits.
   - Inventory files must end in C(sendgrid.yml) or C(sendgrid.yaml).
@@ -76,7 +83,8 @@ options:
     description:
       - The host name of the parent account, with O(include_parent).
       - At most 256 characters, with no whitespace, control characters, C(,) or C(:), no leading C(!), C(&) or C(~),
-        and no template markers. Must not be the name of a subuser (compared regardless of case).
+        and no template markers. Not the name of a group, nor C(localhost). A subuser of that name (compared
+        regardless of case) gets a derived host name.
     type: str
     default: sendgrid_parent
   include_disabled:
@@ -165,7 +173,10 @@ cache_connection: /var/cache/ansible/sendgrid
 cache_timeout: 3600
 '''
 
+import functools
+
 from ansible.errors import AnsibleParserError
+from ansible.inventory.data import InventoryData
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
@@ -195,7 +206,11 @@ from ansible_collections.mailops.sendgrid.plugins.plugin_utils._inventory import
     check_parent_name,
     inventory_groups,
     plan_hosts,
+    renamed_warning,
 )
+
+# How many times the hosts are named again when keyed_groups or groups make a group of a host's name.
+MAX_NAMING_ROUNDS = 3
 
 
 def _unchanged(value):
@@ -259,15 +274,26 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         except InventoryConfigError as error:
             raise AnsibleParserError(str(error))
         subusers = self._subusers(path, cache)
+        plan = functools.partial(plan_hosts, subusers, exclude, include_disabled=self.get_option('include_disabled'),
+                                 include_parent=self.get_option('include_parent'), parent_name=parent_name,
+                                 region=self.get_option('region'))
         try:
-            hosts, skipped = plan_hosts(
-                subusers, exclude, include_disabled=self.get_option('include_disabled'),
-                include_parent=self.get_option('include_parent'), parent_name=parent_name,
-                region=self.get_option('region'))
+            hosts, renamed, skipped = plan()
+            # A host may not have the name of a group that keyed_groups or groups make: it would be taken for
+            # the group. Those names are known once the groups are made, so they are made aside first.
+            taken = set()
+            for dummy in range(MAX_NAMING_ROUNDS):
+                clashes = set(host.name for host in hosts) & self._constructed_groups(hosts)
+                if not clashes:
+                    break
+                taken |= clashes
+                hosts, renamed, skipped = plan(taken=taken)
         except InventoryConfigError as error:
             raise AnsibleParserError(str(error))
         for name, why in skipped:
             self.display.warning('SendGrid subuser {0} is not in the inventory: {1}.'.format(quoted(name), why))
+        if renamed:
+            self.display.warning(renamed_warning(renamed))
         self._populate(hosts)
 
     # -- the listing, from the cache or from SendGrid ------------------------------
@@ -319,6 +345,18 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError(explain(error, self._advice_options()))
 
     # -- the inventory ---------------------------------------------------------------
+
+    def _constructed_groups(self, hosts):
+        """The names of the groups that keyed_groups and groups make for these hosts, made in an inventory aside."""
+        if not self.get_option('keyed_groups') and not self.get_option('groups'):
+            return set()
+        inventory = self.inventory
+        self.inventory = InventoryData()
+        try:
+            self._populate(hosts)
+            return set(self.inventory.groups) - set(InventoryData().groups)
+        finally:
+            self.inventory = inventory
 
     def _populate(self, hosts):
         for group in inventory_groups(self.get_option('include_disabled')):

@@ -170,7 +170,7 @@ EXAMPLES = r'''
 - name: Fail when an account failed
   ansible.builtin.assert:
     that: tls_report.failure is none
-    fail_msg: "{{ tls_report.failure }}"
+    fail_msg: "{{ tls_report.failure or '' }}"
     success_msg: "{{ tls_report.msg }}"
 
 - name: Each account of the inventory as its own host

@@ -17,7 +17,9 @@ Ansible's inventory. Nothing here sends a request or touches Ansible's inventory
 from __future__ import annotations
 
 import fnmatch
-from typing import Dict, List, NamedTuple, Optional, Tuple
+import hashlib
+import re
+from typing import Dict, Iterable, List, NamedTuple, Optional, Set, Tuple
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import (
     MAX_NAME_LENGTH,
@@ -33,6 +35,11 @@ GROUP_SUBUSERS = 'sendgrid_subusers'
 GROUP_DISABLED = 'sendgrid_disabled'
 REGION_GROUP_PREFIX = 'sendgrid_region_'
 DEFAULT_PARENT_NAME = 'sendgrid_parent'
+# Ansible's own groups, and the names under which it knows the controller (the implicit localhost).
+ANSIBLE_GROUPS = ('all', 'ungrouped')
+IMPLICIT_LOCALHOST = ('localhost', '127.0.0.1', '::1')
+# How an On-Behalf-Of value names a customer account instead of a subuser.
+CUSTOMER_ACCOUNT_PREFIX = 'account-id '
 # The most entries the exclude option takes (each at most MAX_NAME_LENGTH characters).
 MAX_EXCLUDE = 1000
 # Every account runs its tasks on the controller, with the Python that runs ansible-playbook (which has
@@ -81,7 +88,7 @@ def inventory_groups(include_disabled: bool) -> List[str]:
 
 
 def host_name_problem(name) -> Optional[str]:
-    """Why ``name`` cannot be a host and an On-Behalf-Of value, or None when it can.
+    """Why ``name`` cannot be a host name, or None when it can.
 
     On top of what an On-Behalf-Of header refuses (control characters, surrounding whitespace,
     more than MAX_NAME_LENGTH characters, characters outside Latin-1): whitespace anywhere,
@@ -92,7 +99,7 @@ def host_name_problem(name) -> Optional[str]:
         validate_on_behalf_of(name, 'the name')
     except SendGridConfigError as error:
         return error.message
-    if name.startswith('account-id '):
+    if name.startswith(CUSTOMER_ACCOUNT_PREFIX):
         return 'the name reads as a customer account ("account-id <id>"), not a subuser'
     if any(char.isspace() for char in name):
         return 'the name contains whitespace, which a host name cannot hold'
@@ -105,6 +112,25 @@ def host_name_problem(name) -> Optional[str]:
     return None
 
 
+def reserved_names(include_disabled: bool) -> Set[str]:
+    """The names no host of this inventory may have: its groups, Ansible's own groups and the names of
+    the implicit localhost (a host with a group's name would be taken for the group)."""
+    return set(inventory_groups(include_disabled)) | set(ANSIBLE_GROUPS) | set(IMPLICIT_LOCALHOST)
+
+
+def derived_host_name(username: str, taken: Set[str]) -> str:
+    """A host name for a subuser whose username cannot be one (or is taken): the username's letters,
+    digits, ``.``, ``_`` and ``-`` (others become ``_``, at most 64), then ``-`` and the start of the
+    SHA-256 of the username, so that the same subuser always gets the same host (facts, history)."""
+    slug = re.sub(r'[^A-Za-z0-9._-]+', '_', username).strip('._-')[:64] or 'subuser'
+    digest = hashlib.sha256(username.encode('utf-8', 'surrogatepass')).hexdigest()
+    for size in (8, 16, 64):
+        name = '{0}-{1}'.format(slug, digest[:size])
+        if name not in taken:
+            return name
+    raise InventoryConfigError('no host name is left for SendGrid subuser {0}'.format(quoted(username)))
+
+
 def check_parent_name(value) -> str:
     """The parent_name option: a name a host can have (see ``host_name_problem``)."""
     if not isinstance(value, str):
@@ -113,6 +139,9 @@ def check_parent_name(value) -> str:
     problem = host_name_problem(value)
     if problem:
         raise InventoryConfigError('parent_name {0} cannot be a host name: {1}'.format(quoted(value), problem))
+    if value in reserved_names(include_disabled=True):
+        raise InventoryConfigError('parent_name {0} is the name of a group (or of the implicit localhost); set it to'
+                                   ' another name'.format(quoted(value)))
     return value
 
 
@@ -143,8 +172,8 @@ def is_excluded(name: str, patterns: List[str]) -> bool:
     return any(fnmatch.fnmatchcase(folded, pattern.casefold()) for pattern in patterns)
 
 
-def subuser_host(subuser: dict) -> InventoryHost:
-    """The host of a listed subuser (its name checked with ``host_name_problem`` first)."""
+def subuser_host(subuser: dict, name: Optional[str] = None) -> InventoryHost:
+    """The host of a listed subuser, named ``name`` (by default its username)."""
     region = subuser['region']
     groups = [GROUP_ALL, GROUP_SUBUSERS]
     if region in REGIONS:
@@ -159,7 +188,7 @@ def subuser_host(subuser: dict) -> InventoryHost:
         'sendgrid_id': subuser['id'],
         'sendgrid_email': subuser['email'],
     }
-    return InventoryHost(subuser['username'], tuple(groups), dict(CONNECTION_VARS), account_vars)
+    return InventoryHost(name or subuser['username'], tuple(groups), dict(CONNECTION_VARS), account_vars)
 
 
 def parent_host(name: str, region: str) -> InventoryHost:
@@ -167,34 +196,67 @@ def parent_host(name: str, region: str) -> InventoryHost:
     return InventoryHost(name, (GROUP_ALL,), dict(CONNECTION_VARS), {'sendgrid_region': region})
 
 
+class Renamed(NamedTuple):
+    """A subuser whose host is not named by its username, and why."""
+    username: str
+    host: str
+    why: str
+
+
 def plan_hosts(subusers: List[dict], exclude: List[str], include_disabled: bool = False,
                include_parent: bool = False, parent_name: str = DEFAULT_PARENT_NAME,
-               region: str = 'global') -> Tuple[List[InventoryHost], List[Tuple[str, str]]]:
-    """The hosts of the inventory, and the subusers skipped because their names cannot be hosts.
+               region: str = 'global', taken: Iterable[str] = ()
+               ) -> Tuple[List[InventoryHost], List[Renamed], List[Tuple[str, str]]]:
+    """The hosts of the inventory: every listed subuser that ``exclude`` and ``include_disabled`` leave
+    in, and the parent account with ``include_parent``.
 
-    ``subusers`` as ``SendGridClient.list_subusers`` returns them; ``exclude`` as
-    ``check_exclude`` returns it. Disabled subusers are left out unless ``include_disabled``.
-    Skipped ones are ``(name, why)``. Raises InventoryConfigError when ``parent_name`` is
-    also a subuser's name (regardless of case, as SendGrid compares names).
+    ``subusers`` as ``SendGridClient.list_subusers`` returns them; ``exclude`` as ``check_exclude``
+    returns it. A subuser whose username cannot be a host name (``host_name_problem``), or is
+    the name of a group (``reserved_names``, and ``taken``: the groups ``keyed_groups`` and
+    ``groups`` make), of the parent's host or of another host, gets a derived host name
+    (``derived_host_name``); its ``sendgrid_on_behalf_of`` holds the username. Returns the hosts,
+    the renamed subusers, and the skipped ones ``(name, why)``: only a subuser whose name reads
+    as a customer account (``account-id <id>``), which no On-Behalf-Of header can name as a
+    subuser.
     """
-    hosts = []
+    reserved = reserved_names(include_disabled) | set(taken)
+    kept = [subuser for subuser in subusers
+            if not (subuser['disabled'] and not include_disabled) and not is_excluded(subuser['username'], exclude)]
+    names = {subuser['username'] for subuser in kept}
+    used = reserved | names | ({parent_name} if include_parent else set())
+    hosts = [parent_host(parent_name, region)] if include_parent else []
+    renamed = []
     skipped = []
-    for subuser in subusers:
-        name = subuser['username']
-        if (subuser['disabled'] and not include_disabled) or is_excluded(name, exclude):
+    for subuser in kept:
+        username = subuser['username']
+        if isinstance(username, str) and username.startswith(CUSTOMER_ACCOUNT_PREFIX):
+            skipped.append((username, 'the name reads as a customer account ("account-id <id>"): an On-Behalf-Of'
+                                      ' header with it would name that customer account, not this subuser'))
             continue
-        problem = host_name_problem(name)
-        if problem:
-            skipped.append((name, problem))
+        why = host_name_problem(username)
+        if why is None and username in IMPLICIT_LOCALHOST:
+            why = 'it is a name of the controller, the implicit localhost'
+        elif why is None and username in reserved:
+            why = 'it is the name of a group'
+        elif why is None and include_parent and username.casefold() == parent_name.casefold():
+            why = 'it is parent_name, the host name of the parent account'
+        if why is None:
+            hosts.append(subuser_host(subuser))
             continue
-        if include_parent and name.casefold() == parent_name.casefold():
-            raise InventoryConfigError(
-                'parent_name {0} is also the name of a subuser; set parent_name to a name no subuser has'.format(
-                    quoted(parent_name)))
-        hosts.append(subuser_host(subuser))
-    if include_parent:
-        hosts.insert(0, parent_host(parent_name, region))
-    return hosts, skipped
+        host = derived_host_name(username, used)
+        used.add(host)
+        renamed.append(Renamed(username, host, why))
+        hosts.append(subuser_host(subuser, host))
+    return hosts, renamed, skipped
+
+
+def renamed_warning(renamed: List[Renamed], limit: int = 20) -> str:
+    """The one warning about the subusers whose hosts have derived names (the first ``limit`` named)."""
+    shown = '; '.join('{0} is host {1} ({2})'.format(quoted(item.username), item.host, item.why)
+                      for item in renamed[:limit])
+    more = ' and {0} more'.format(len(renamed) - limit) if len(renamed) > limit else ''
+    return ('{0} SendGrid subuser(s) have a host name of their own, since their usernames cannot be host names: {1}{2}.'
+            ' Their sendgrid_on_behalf_of holds the username.'.format(len(renamed), shown, more))
 
 
 # -- the cache ------------------------------------------------------------------

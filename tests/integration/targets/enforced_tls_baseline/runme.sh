@@ -7,30 +7,33 @@ source ../setup_sendgrid_emulator/emulator.sh
 start_emulator --config files/fleet.json
 
 # The playbooks check the role's registered outputs, report files, and the emulator's log and state.
-# Here: the set_stats counts that AWX reads, as ansible-playbook shows them (ANSIBLE_SHOW_CUSTOM_STATS),
-# are the summary and mode of the report file of the run's last role call.
-custom_stats_match_report() {
-    "$EMULATOR_PYTHON" - "$1" "$2" <<'PY'
+# Here: the set_stats counts that AWX reads, as ansible-playbook shows them (ANSIBLE_SHOW_CUSTOM_STATS):
+# integers named enforced_tls_<count>, added up over the run's role calls, so the sum of the summaries
+# of their report files.
+custom_stats_match_reports() {
+    "$EMULATOR_PYTHON" - "$@" <<'PY'
 import json, sys
-output, report_file = sys.argv[1:]
+output, report_files = sys.argv[1], sys.argv[2:]
 lines = [line for line in open(output) if line.startswith('\tRUN: ')]
-shown = json.loads(lines[-1][len('\tRUN: '):])
-report = json.load(open(report_file))
-expected = {'enforced_tls_baseline': dict(report['summary'], mode=report['mode'])}
+assert len(lines) == 1, 'expected one line of custom stats, got {0}'.format(lines)
+shown = json.loads(lines[0][len('\tRUN: '):])
+summaries = [json.load(open(report_file))['summary'] for report_file in report_files]
+expected = {'enforced_tls_' + name: sum(summary[name] for summary in summaries) for name in summaries[0]}
 assert shown == expected, 'custom stats {0}, expected {1}'.format(shown, expected)
 PY
 }
 
 # An audit with --check: exactly the accounts out of policy are reported, nothing is written.
 ANSIBLE_SHOW_CUSTOM_STATS=true ansible-playbook audit.yml --check "$@" | tee "$OUTPUT_DIR/audit.out"
-custom_stats_match_report "$OUTPUT_DIR/audit.out" "$OUTPUT_DIR/audit-cli-check/enforced-tls-report.json"
+custom_stats_match_reports "$OUTPUT_DIR/audit.out" "$OUTPUT_DIR/audit-cli-check/enforced-tls-report.json"
 
 # The same audit with the play keyword check_mode: true.
 ansible-playbook audit_check_mode.yml "$@"
 
 # Enforce twice: exactly the accounts out of policy change, with one PATCH each; then nothing does.
 ANSIBLE_SHOW_CUSTOM_STATS=true ansible-playbook enforce.yml "$@" | tee "$OUTPUT_DIR/enforce.out"
-custom_stats_match_report "$OUTPUT_DIR/enforce.out" "$OUTPUT_DIR/enforce-second/enforced-tls-report.json"
+custom_stats_match_reports "$OUTPUT_DIR/enforce.out" "$OUTPUT_DIR/enforce-first/enforced-tls-report.json" \
+    "$OUTPUT_DIR/enforce-second/enforced-tls-report.json"
 
 # fail_on_drift passes a clean audit (on the state enforce.yml left) and fails an audit with drift.
 ansible-playbook fail_on_drift.yml "$@"

@@ -259,23 +259,57 @@ def test_plain_values_stay_plain_strings(parse):
         assert isinstance(host_vars[name], str) and not hasattr(host_vars[name], '__UNSAFE__'), name
 
 
-def test_hostile_names_are_skipped_with_a_warning(parse):
-    hostile = [subuser('good', user_id=1), subuser('bad\r\nX-Injected: 1', user_id=2), subuser('a,b', user_id=3),
-               subuser('y' * 5000, user_id=4), subuser('{{lookup("pipe")}}', user_id=5)]
-    run = parse(session=FakeSession(forever=lambda: FakeSubuserServer(hostile)))
+def parse_fleet(parse, fleet, options=None):
+    return parse(options, session=FakeSession(forever=lambda: FakeSubuserServer(fleet)))
+
+
+def test_every_subuser_is_a_host_and_no_name_breaks_the_inventory(parse):
+    fleet = [subuser(name, user_id=index) for index, name in enumerate(
+        ['good', 'all', 'ungrouped', 'sendgrid', 'Weird Name', 'localhost', 'bad\r\nX-Injected: 1', 'a,b',
+         'y' * 5000, '{{lookup("pipe")}}'])]
+    run = parse_fleet(parse, fleet, {'include_parent': True})
+    run.inventory.reconcile_inventory()
+    accounts = {run.vars_of(host)['sendgrid_on_behalf_of']: host for host in run.hosts_of('sendgrid_subusers')}
+    assert sorted(accounts) == sorted(item['username'] for item in fleet)
+    assert accounts['good'] == 'good'
+    for name, host in accounts.items():
+        if name != 'good':
+            assert host != name and host in run.inventory.hosts
+    assert run.hosts_of('sendgrid') == sorted(list(accounts.values()) + ['sendgrid_parent'])
+    # The groups are still groups, holding hosts, not one another.
+    assert not run.inventory.groups['sendgrid'].child_groups
+    assert 'sendgrid' not in run.inventory.hosts and 'all' not in run.inventory.hosts
+    # One warning names them all, on one line, with excerpts only.
+    assert len(run.warnings) == 1
+    assert run.warnings[0].startswith('9 SendGrid subuser(s) have a host name of their own')
+    assert "'Weird Name' is host Weird_Name-" in run.warnings[0]
+    assert 'y' * 81 not in run.warnings[0] and '\n' not in run.warnings[0] and '\r' not in run.warnings[0]
+
+
+def test_a_subuser_named_as_a_constructed_group_gets_a_derived_host_name(parse):
+    fleet = [subuser('news', region='eu', user_id=1), subuser('region_eu', region='global', user_id=2)]
+    run = parse_fleet(parse, fleet, {'keyed_groups': [{'key': 'sendgrid_region', 'prefix': 'region'}]})
+    renamed = [host for host in run.inventory.hosts if host.startswith('region_eu-')]
+    assert len(renamed) == 1 and run.vars_of(renamed[0])['sendgrid_on_behalf_of'] == 'region_eu'
+    assert run.hosts_of('region_eu') == ['news']
+    assert run.hosts_of('region_global') == renamed
+    assert not run.inventory.groups['region_eu'].child_groups
+
+
+def test_a_subuser_named_as_a_customer_account_is_left_out_with_a_warning(parse):
+    run = parse_fleet(parse, [subuser('good', user_id=1), subuser('account-id 5', user_id=2)])
     assert sorted(run.inventory.hosts) == ['good']
-    assert len(run.warnings) == 4
-    assert "SendGrid subuser 'bad\\r\\nX-Injected: 1' is not in the inventory" in run.warnings[0]
-    assert 'control characters' in run.warnings[0]
-    assert ', or :' in run.warnings[1]
-    assert 'y' * 81 not in run.warnings[2] and '5000 characters' in run.warnings[2]
-    assert 'template marker' in run.warnings[3]
-    assert all('\n' not in warning and '\r' not in warning for warning in run.warnings)
+    assert run.warnings == ["SendGrid subuser 'account-id 5' is not in the inventory: the name reads as a customer"
+                            ' account ("account-id <id>"): an On-Behalf-Of header with it would name that customer'
+                            ' account, not this subuser.']
 
 
-def test_parent_name_that_a_subuser_has(parse):
-    with pytest.raises(AnsibleParserError, match="parent_name 'NEWS' is also the name of a subuser"):
-        parse({'include_parent': True, 'parent_name': 'NEWS'})
+def test_a_subuser_with_the_parent_hosts_name_gets_a_derived_host_name(parse):
+    run = parse({'include_parent': True, 'parent_name': 'NEWS'})
+    assert 'NEWS' in run.inventory.hosts and 'news' not in run.inventory.hosts
+    assert 'sendgrid_on_behalf_of' not in run.vars_of('NEWS')
+    renamed = [host for host in run.inventory.hosts if host.startswith('news-')]
+    assert [run.vars_of(host)['sendgrid_on_behalf_of'] for host in renamed] == ['news']
 
 
 def test_validate_certs_false_warns_and_is_passed_on(parse):
@@ -314,12 +348,6 @@ def test_cache_is_written_without_the_key_and_read_without_a_request(parse, tmp_
     second = parse(dict(options, exclude=['news']), session=FakeSession(), with_key=False)
     assert second.session.calls == []
     assert sorted(second.inventory.hosts) == ['News-EU', 'legacy', 'test-1']
-
-
-def test_cache_key_does_not_derive_from_the_api_key(tmp_path):
-    plugin = inventory_loader.get(PLUGIN)
-    path = str(tmp_path / 'inventory.sendgrid.yml')
-    assert_no_key(plugin.get_cache_key(path))
 
 
 def test_refresh_reads_sendgrid_and_rewrites_the_cache(parse, tmp_path):

@@ -16,11 +16,13 @@ from ansible_collections.mailops.sendgrid.plugins.plugin_utils._inventory import
     cached_subusers,
     check_exclude,
     check_parent_name,
+    derived_host_name,
     host_name_problem,
     inventory_groups,
     is_excluded,
     parent_host,
     plan_hosts,
+    renamed_warning,
     subuser_host,
 )
 
@@ -122,6 +124,13 @@ def test_check_parent_name():
         check_parent_name(5)
 
 
+@pytest.mark.parametrize('name', ['all', 'ungrouped', 'sendgrid', 'sendgrid_subusers', 'sendgrid_region_eu',
+                                  'sendgrid_disabled', 'localhost', '127.0.0.1'])
+def test_check_parent_name_refuses_a_group_name(name):
+    with pytest.raises(InventoryConfigError, match='is the name of a group'):
+        check_parent_name(name)
+
+
 def test_check_exclude():
     assert check_exclude(None) == []
     assert check_exclude(['a', 'b*']) == ['a', 'b*']
@@ -170,47 +179,102 @@ def names(hosts):
 
 def test_plan_hosts_leaves_out_disabled_and_excluded():
     subusers = [listed('a'), listed('b', disabled=True), listed('Test-1'), listed('c', region='eu')]
-    hosts, skipped = plan_hosts(subusers, ['test-*'])
+    hosts, renamed, skipped = plan_hosts(subusers, ['test-*'])
     assert names(hosts) == ['a', 'c']
-    assert skipped == []
+    assert renamed == [] and skipped == []
 
 
 def test_plan_hosts_with_disabled():
-    hosts, dummy = plan_hosts([listed('a'), listed('b', disabled=True)], [], include_disabled=True)
+    hosts, dummy, dummy = plan_hosts([listed('a'), listed('b', disabled=True)], [], include_disabled=True)
     assert names(hosts) == ['a', 'b']
     assert 'sendgrid_disabled' in hosts[1].groups
 
 
 def test_plan_hosts_with_parent_first():
-    hosts, dummy = plan_hosts([listed('a')], [], include_parent=True, parent_name='main', region='eu')
+    hosts, dummy, dummy = plan_hosts([listed('a')], [], include_parent=True, parent_name='main', region='eu')
     assert names(hosts) == ['main', 'a']
     assert hosts[0].account_vars == {'sendgrid_region': 'eu'}
 
 
 def test_plan_hosts_exclude_does_not_apply_to_the_parent():
-    hosts, dummy = plan_hosts([listed('a')], ['*'], include_parent=True)
+    hosts, dummy, dummy = plan_hosts([listed('a')], ['*'], include_parent=True)
     assert names(hosts) == ['sendgrid_parent']
 
 
-def test_plan_hosts_skips_bad_names_with_the_reason():
-    hosts, skipped = plan_hosts([listed('a'), listed('b c'), listed('x\r\nInjected: 1')], [])
-    assert names(hosts) == ['a']
-    assert [name for name, dummy in skipped] == ['b c', 'x\r\nInjected: 1']
-    assert 'whitespace' in skipped[0][1]
-    assert 'control characters' in skipped[1][1]
+@pytest.mark.parametrize('username, why', [
+    ('b c', 'whitespace'),
+    ('x\r\nInjected: 1', 'control characters'),
+    ('all', 'the name of a group'),
+    ('ungrouped', 'the name of a group'),
+    ('sendgrid', 'the name of a group'),
+    ('sendgrid_region_eu', 'the name of a group'),
+    ('localhost', 'the implicit localhost'),
+    ('a,b', ', or :'),
+    ('{{x}}', 'template marker'),
+    ('\u0100bc', 'Latin-1'),
+    ('y' * 300, 'longer than'),
+])
+def test_plan_hosts_every_subuser_is_a_host_a_bad_name_gets_a_derived_one(username, why):
+    hosts, renamed, skipped = plan_hosts([listed('a'), listed(username)], [])
+    assert skipped == []
+    assert names(hosts)[0] == 'a'
+    derived = hosts[1]
+    assert derived.name != username and host_name_problem(derived.name) is None
+    assert derived.account_vars['sendgrid_on_behalf_of'] == username
+    assert [(item.username, item.host) for item in renamed] == [(username, derived.name)]
+    assert why in renamed[0].why
 
 
-def test_plan_hosts_skipped_names_can_be_excluded_silently():
-    hosts, skipped = plan_hosts([listed('b c')], ['b*'])
-    assert hosts == [] and skipped == []
+def test_derived_host_names_are_stable_and_readable():
+    assert derived_host_name('Weird Name', set()) == derived_host_name('Weird Name', {'other'})
+    assert derived_host_name('Weird Name', set()).startswith('Weird_Name-')
+    assert derived_host_name('\r\n', set()).startswith('subuser-')
+    assert len(derived_host_name('y' * 300, set())) == 64 + 1 + 8
 
 
-def test_plan_hosts_refuses_a_parent_name_a_subuser_has():
-    with pytest.raises(InventoryConfigError, match="parent_name 'Main' is also the name of a subuser"):
-        plan_hosts([listed('main')], [], include_parent=True, parent_name='Main')
-    # Without include_parent the name is not used.
-    hosts, dummy = plan_hosts([listed('main')], [], parent_name='Main')
-    assert names(hosts) == ['main']
+def test_derived_host_names_avoid_names_taken():
+    first = derived_host_name('a b', set())
+    second = derived_host_name('a b', {first})
+    assert second != first and second.startswith(first)
+
+
+def test_plan_hosts_a_derived_name_never_takes_another_subusers_username():
+    clash = derived_host_name('a b', set())
+    hosts, dummy, dummy = plan_hosts([listed('a b'), listed(clash)], [])
+    assert len(set(names(hosts))) == 2 and clash in names(hosts)
+
+
+def test_plan_hosts_names_taken_by_constructed_groups_are_renamed():
+    hosts, renamed, dummy = plan_hosts([listed('a'), listed('region_eu')], [], taken={'region_eu'})
+    assert names(hosts)[0] == 'a' and names(hosts)[1].startswith('region_eu-')
+    assert renamed[0].why == 'it is the name of a group'
+
+
+def test_plan_hosts_a_subuser_named_as_the_parent_host_is_renamed():
+    hosts, renamed, dummy = plan_hosts([listed('main')], [], include_parent=True, parent_name='Main')
+    assert names(hosts)[0] == 'Main' and names(hosts)[1].startswith('main-')
+    assert 'parent_name' in renamed[0].why
+    # Without include_parent the name is free.
+    hosts, renamed, dummy = plan_hosts([listed('main')], [], parent_name='Main')
+    assert names(hosts) == ['main'] and renamed == []
+
+
+def test_plan_hosts_skips_only_a_name_that_reads_as_a_customer_account():
+    hosts, renamed, skipped = plan_hosts([listed('a'), listed('account-id 5')], [])
+    assert names(hosts) == ['a'] and renamed == []
+    assert skipped[0][0] == 'account-id 5' and 'customer account' in skipped[0][1]
+
+
+def test_plan_hosts_renamed_names_can_be_excluded_silently():
+    assert plan_hosts([listed('b c')], ['b*']) == ([], [], [])
+
+
+def test_renamed_warning_names_each_subuser_once_bounded():
+    hosts, renamed, dummy = plan_hosts([listed('n {0}'.format(index)) for index in range(25)], [])
+    warning = renamed_warning(renamed)
+    assert warning.startswith('25 SendGrid subuser(s) have a host name of their own')
+    assert "'n 0' is host n_0-" in warning and "'n 19'" in warning and "'n 20'" not in warning
+    assert warning.endswith('and 5 more. Their sendgrid_on_behalf_of holds the username.')
 
 
 def test_cache_entry_round_trip_keeps_only_the_subuser_fields():
