@@ -117,11 +117,13 @@ class ActionModule(ActionBase):
             result.update(failed=True, msg=str(error))
             return result
         parent_result, group_results = self._apply(plan, args, task_vars)
-        # The plan's warnings, then the calls' (an update applied although SendGrid answered it with an error).
-        warnings = list(warnings) + [warning for call in [parent_result] + group_results
-                                     for warning in (call or {}).get('warnings') or []]
         report = build_report(plan, parent_result=parent_result, group_results=group_results,
                               check_mode=bool(self._task.check_mode), generated_at=self._now(), warnings=warnings)
+        # The task shows the calls' warnings too (an update applied although SendGrid answered it with an error;
+        # ansible-core 2.19 and later show them on their own). The report has the plan's; each such account's
+        # reason says what happened.
+        warnings = list(warnings) + [warning for call in [parent_result] + group_results
+                                     for warning in (call or {}).get('warnings') or []]
         batch_summary = report['summary']
         if args['account_source'] == FROM_HOSTS:
             result['outcomes'] = write_outcomes(C.DEFAULT_LOCAL_TMP, index_outcomes(report))

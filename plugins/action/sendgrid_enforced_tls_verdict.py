@@ -49,8 +49,8 @@ class ActionModule(ActionBase):
                       _ansible_verbose_always=True)
         failure = verdict(report, args['fail_on_drift'])
         if not accounts_read(report):
-            failure = ('No SendGrid account was read: every account of the run is exempt. A run that reads no'
-                       ' account is never a clean audit.')
+            failure = ('No SendGrid account was read: {0}. A run that reads no account is never a clean audit.'.format(
+                'every account of the run is exempt' if report['summary']['total'] else 'its batches held no account'))
         if failure:
             result.update(failed=True, msg='{0} {1}'.format(line, failure))
         return result

@@ -221,6 +221,14 @@ stricter:
   type: list
   elements: str
   sample: [version]
+applied_despite_error:
+  description:
+    - Whether SendGrid answered the update with an error although reading the setting back showed it applied (the
+      account is changed, and the task's warnings say what happened).
+  returned: success, when O(subusers) is not used
+  type: bool
+  sample: false
+  version_added: 2.0.0
 check_mode:
   description:
     - Whether the task ran in check mode. Then C(changed) means "would change", and the after-states are predictions.
@@ -315,6 +323,12 @@ results:
         as changed. The error: PATCH /v3/user/settings/enforced_tls for subuser 'marketing' failed with HTTP 500
         Internal Server Error after 5 retries and 31.5 s of waiting (SendGrid says: internal error). SendGrid had a
         server error; try again later."]
+    applied_despite_error:
+      description:
+        - V(true) for an account changed although SendGrid answered its update with an error (see C(warnings)).
+        - Absent for other accounts.
+      type: bool
+      version_added: 2.0.0
     diff:
       description:
         - In diff mode, for a changed account, its before/after with a header naming it, so that the C(--diff) output
@@ -419,6 +433,7 @@ def account_result(account, outcome, check_mode, with_diff=False):
               'stricter': outcome['stricter']}
     if outcome['warnings']:
         result['warnings'] = list(outcome['warnings'])
+        result['applied_despite_error'] = True
     # In a loop, ansible-core's callbacks look for each account's diff in its own entry.
     if with_diff and outcome['changed']:
         result['diff'] = setting_diff(outcome['before'], outcome['after'], account)
@@ -436,7 +451,7 @@ def apply_to_one(module, client, desired, on_behalf_of):
         module.warn(warning)
     result = dict(changed=outcome['changed'], enforced_tls=outcome['after'], before=outcome['before'],
                   account=on_behalf_of, differences=outcome['differences'], stricter=outcome['stricter'],
-                  check_mode=module.check_mode,
+                  check_mode=module.check_mode, applied_despite_error=bool(outcome['warnings']),
                   msg=describe_differences(outcome['differences'], module.check_mode, outcome['stricter']))
     if module._diff:
         result['diff'] = setting_diff(outcome['before'], outcome['after'], on_behalf_of)

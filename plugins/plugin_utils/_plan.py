@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import validate_on_behalf_of
+from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import MAX_NAME_LENGTH, validate_on_behalf_of
 from ansible_collections.mailops.sendgrid.plugins.module_utils._batch import MAX_ACCOUNTS
 from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls import (
     ENFORCEMENT_MODES,
@@ -323,9 +323,17 @@ def _settings_key(settings):
 
 
 def check_exclude(exclude) -> frozenset:
+    """The names to leave out. They are compared, never sent: any name SendGrid lists can be left out, one that
+    no On-Behalf-Of header can carry too."""
     names = set()
     for index, name in enumerate(check_list(exclude, PREFIX + 'exclude')):
-        names.add(check_subuser_name(name, '{0}exclude[{1}]'.format(PREFIX, index)))
+        field = '{0}exclude[{1}]'.format(PREFIX, index)
+        if not isinstance(name, str) or not name:
+            raise PlanError('{0} must be a subuser name; got {1}'.format(field, describe_value(name)))
+        if len(name) > MAX_NAME_LENGTH:
+            raise PlanError('{0} {1} is longer than the {2} characters a subuser name may have here'.format(
+                field, quoted(name), MAX_NAME_LENGTH))
+        names.add(name)
     return frozenset(names)
 
 

@@ -47,13 +47,13 @@ def _entry(account, region, policy, result):
     """An account's report entry from its result; its status is settled later unless it failed.
 
     Until then, the reason of an account that did not fail is the note on an update applied
-    despite an error answer (its result's ``warnings``), or None.
+    despite an error answer (its result's ``applied_despite_error``), or None.
     """
     failed = bool(result.get('failed'))
     if failed:
         reason = result.get('msg')
     else:
-        reason = APPLIED_DESPITE_ERROR if result.get('warnings') else None
+        reason = APPLIED_DESPITE_ERROR if result.get('applied_despite_error') else None
     return {'account': account, 'region': region, 'policy': policy, 'status': 'failed' if failed else None,
             'before': result.get('before'), 'after': result.get('after'),
             'differences': result.get('differences') or [], 'stricter': result.get('stricter') or [],

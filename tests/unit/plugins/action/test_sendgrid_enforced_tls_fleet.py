@@ -5,79 +5,129 @@
 
 from __future__ import annotations
 
+import json
+import os
 import types
 from unittest.mock import MagicMock
 
 import pytest
 
-from ansible_collections.mailops.sendgrid.plugins.action import sendgrid_enforced_tls_hosts as plugin
-from ansible_collections.mailops.sendgrid.plugins.plugin_utils._outcome_store import read_outcome
-from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import account_result, settings
+from ansible_collections.mailops.sendgrid.plugins.action import sendgrid_enforced_tls_fleet as plugin
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import parent_only_warning
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report_files import JSON_FILE, MARKDOWN_FILE
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._run_store import read_outcome, read_run
+from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import (
+    account_result,
+    failed_result,
+    settings,
+    subuser,
+)
 
 POLICY = {'require_tls': True, 'require_valid_cert': True, 'version': 1.2}
-MODULE = 'mailops.sendgrid.sendgrid_enforced_tls'
+APPLY = 'mailops.sendgrid.sendgrid_enforced_tls'
+LISTING = 'mailops.sendgrid.sendgrid_subuser_info'
+NOW = '2026-12-03T12:00:00Z'
+NOTHING_DONE = ' No account was read or changed.'
+KEY = 'SG.unit-test.K3y-s3cr3t'
+PARENT = '(parent account)'
+
+# How each account stands before the run ('(parent)': the parent account); 'broken' fails.
+FLEET = {'(parent)': settings(False, True, 1.2), 'a': settings(True, True, 1.2), 'b': settings(False, True, 1.2),
+         'c': settings(True, True, 1.1), 'd': settings(True, True, 1.2), 'e': settings(True, True, 1.2)}
+
+
+class FakeModules:
+    """The module calls, answered as sendgrid_enforced_tls (from ``fleet``) and sendgrid_subuser_info (``listing``:
+    the subusers SendGrid lists, or a failed result) would. ``calls``: (module, arguments) of each."""
+
+    def __init__(self, fleet, check_mode, diff=False, listing=None, warnings=()):
+        self.fleet = fleet
+        self.check_mode = check_mode
+        self.diff = diff
+        self.listing = listing or []
+        self.warnings = list(warnings)
+        self.calls = []
+
+    def __call__(self, module_name=None, module_args=None, task_vars=None):
+        self.calls.append((module_name, dict(module_args)))
+        if module_name == LISTING:
+            return self.listing if isinstance(self.listing, dict) else {'changed': False, 'subusers': self.listing}
+        assert module_name == APPLY
+        wanted = {field: module_args[field] for field in POLICY if field in module_args}
+        if 'subusers' not in module_args:
+            result = self._account(None, self.fleet['(parent)'], wanted)
+            return dict(result, enforced_tls=result.pop('after'), check_mode=self.check_mode)
+        results = [self._account(account, self.fleet.get(account), wanted) for account in module_args['subusers']]
+        return {'changed': any(result['changed'] for result in results), 'check_mode': self.check_mode,
+                'failed': any(result['failed'] for result in results), 'results': results,
+                'warnings': self.warnings}
+
+    def _account(self, account, before, wanted):
+        if before is None:
+            return failed_result(account, 'HTTP 500 for {0}'.format(account))
+        after = dict(before, **wanted)
+        result = account_result(account, before, after, sorted(k for k in wanted if before[k] != wanted[k]),
+                                check_mode=self.check_mode)
+        if self.diff and result['changed']:
+            result['diff'] = {'before': before, 'after': after, 'before_header': str(account)}
+        return result
+
+    @property
+    def applied(self):
+        """The arguments of the calls of sendgrid_enforced_tls."""
+        return [args for module, args in self.calls if module == APPLY]
+
+
+@pytest.fixture
+def local_tmp(tmp_path, monkeypatch):
+    directory = tmp_path / 'local_tmp'
+    directory.mkdir()
+    monkeypatch.setattr(plugin, 'C', types.SimpleNamespace(DEFAULT_LOCAL_TMP=str(directory)))
+    monkeypatch.setattr(plugin.ActionModule, '_now', staticmethod(lambda: NOW))
+    return str(directory)
+
+
+@pytest.fixture
+def fleet_step(local_tmp):
+    """Run the action: ``hostvars`` makes the play batch; returns its result and the fake modules."""
+
+    def run_action(args, hostvars=None, fleet=None, check_mode=True, diff=False, listing=None, warnings=(),
+                   uuid='task-1'):
+        task = MagicMock(args=args, check_mode=check_mode, diff=diff, async_val=0, _uuid=uuid)
+        action = plugin.ActionModule(task, MagicMock(), MagicMock(), loader=None, templar=None, shared_loader_obj=None)
+        modules = FakeModules(FLEET if fleet is None else fleet, check_mode, diff, listing, warnings)
+        action._execute_module = modules
+        task_vars = {'hostvars': hostvars or {}, 'ansible_play_batch': list(hostvars or {})}
+        return action.run(task_vars=task_vars), modules
+    return run_action
 
 
 def host(name=None, **variables):
     return dict({'sendgrid_on_behalf_of': name} if name else {}, **variables)
 
 
-class FakeModule:
-    """The module calls: their arguments, answered as sendgrid_enforced_tls would, from ``fleet``."""
-
-    def __init__(self, fleet, check_mode):
-        self.fleet = fleet
-        self.check_mode = check_mode
-        self.calls = []
-
-    def __call__(self, module_name=None, module_args=None, task_vars=None):
-        assert module_name == MODULE
-        self.calls.append(dict(module_args))
-        wanted = {field: module_args[field] for field in POLICY if field in module_args}
-        if 'subusers' not in module_args:
-            before = self.fleet['(parent)']
-            after = dict(before, **wanted)
-            return {'changed': after != before, 'check_mode': self.check_mode, 'before': before,
-                    'enforced_tls': after, 'differences': sorted(k for k in wanted if before[k] != wanted[k]),
-                    'stricter': []}
-        results = []
-        for account in module_args['subusers']:
-            before = self.fleet[account]
-            after = dict(before, **wanted)
-            results.append(account_result(account, before, after, sorted(k for k in wanted if before[k] != wanted[k]),
-                                          check_mode=self.check_mode))
-        return {'changed': any(r['changed'] for r in results), 'check_mode': self.check_mode, 'results': results}
+def hosts_args(**args):
+    return dict({'policy': POLICY, 'account_source': 'hosts'}, **args)
 
 
-@pytest.fixture
-def run_batch(tmp_path, monkeypatch):
-    monkeypatch.setattr(plugin, 'C', types.SimpleNamespace(DEFAULT_LOCAL_TMP=str(tmp_path)))
-
-    def run_action(args, hostvars, fleet=None, check_mode=True):
-        task = MagicMock()
-        task.args = args
-        task.check_mode = check_mode
-        task.diff = False
-        task.async_val = 0
-        action = plugin.ActionModule(task, MagicMock(), MagicMock(), loader=None, templar=None, shared_loader_obj=None)
-        module = FakeModule(fleet or {}, check_mode)
-        action._execute_module = module
-        task_vars = {'hostvars': hostvars, 'ansible_play_batch': list(hostvars)}
-        return action.run(task_vars=task_vars), module.calls
-    return run_action
+def statuses(result):
+    return [(entry['account'], entry['status']) for entry in result['accounts']]
 
 
-FLEET = {'(parent)': settings(False, True, 1.2), 'a': settings(True, True, 1.2), 'b': settings(False, True, 1.2),
-         'c': settings(True, True, 1.1), 'd': settings(True, True, 1.2)}
 HOSTVARS = {'parent': host(), 'a': host('a', sendgrid_region='global'), 'b': host('b', sendgrid_region='global'),
             'c': host('c', sendgrid_region='eu'),
             'd': host('d', enforced_tls_baseline_host_policy={'version': 1.3}),
             'x': host('x', enforced_tls_baseline_exempt=True, enforced_tls_baseline_exempt_reason='legacy')}
+HOST_ACCOUNTS = (PARENT, 'a', 'b', 'c', 'd', 'x')
 
 
-def test_one_call_per_policy_and_region_and_one_for_the_parent(run_batch):
-    result, calls = run_batch({'policy': POLICY, 'api_url': 'http://127.0.0.1:1', 'workers': 4}, HOSTVARS, FLEET)
-    assert calls == [
+# ---------------------------------------------------------------------------
+# account_source=hosts
+# ---------------------------------------------------------------------------
+
+def test_hosts_one_call_per_policy_and_region_and_one_for_the_parent(fleet_step):
+    result, modules = fleet_step(hosts_args(api_url='http://127.0.0.1:1', workers=4), HOSTVARS)
+    assert modules.calls == [(APPLY, args) for args in [
         {'api_url': 'http://127.0.0.1:1', 'enforcement': 'minimum', **POLICY},
         {'api_url': 'http://127.0.0.1:1', 'subusers': ['a', 'b'], 'enforcement': 'minimum', 'region': 'global',
          'workers': 4, **POLICY},
@@ -85,70 +135,306 @@ def test_one_call_per_policy_and_region_and_one_for_the_parent(run_batch):
          **POLICY},
         {'api_url': 'http://127.0.0.1:1', 'subusers': ['d'], 'enforcement': 'minimum', 'workers': 4,
          **dict(POLICY, version=1.3)},
-    ]
+    ]]
     assert result['summary']['total'] == 6 and not result.get('failed')
 
 
-def test_every_accounts_outcome_is_left_for_its_host(run_batch):
-    result, dummy = run_batch({'policy': POLICY}, HOSTVARS, FLEET)
-    outcomes = {account: read_outcome(result['outcomes'], account)['status']
-                for account in ('(parent account)', 'a', 'b', 'c', 'd', 'x')}
-    assert outcomes == {'(parent account)': 'drift', 'a': 'compliant', 'b': 'drift', 'c': 'drift', 'd': 'drift',
-                        'x': 'exempt'}
+def test_hosts_the_region_option_is_that_of_the_parent_and_of_hosts_without_one(fleet_step):
+    dummy, modules = fleet_step(hosts_args(region='eu'), {'parent': host(), 'd': host('d')})
+    assert [args.get('region') for args in modules.applied] == ['eu', 'eu']
+
+
+def test_hosts_every_accounts_outcome_is_left_for_its_host(fleet_step):
+    result, dummy = fleet_step(hosts_args(), HOSTVARS)
+    outcomes = {account: read_outcome(result['outcomes'], account)['status'] for account in HOST_ACCOUNTS}
+    assert outcomes == {PARENT: 'drift', 'a': 'compliant', 'b': 'drift', 'c': 'drift', 'd': 'drift', 'x': 'exempt'}
     assert read_outcome(result['outcomes'], 'b')['mode'] == 'audit'
+    assert read_outcome(result['outcomes'], 'b')['checked_at'] == NOW
 
 
-def test_the_counts_are_custom_stats_that_add_up_over_batches(run_batch):
-    result, dummy = run_batch({'policy': POLICY}, HOSTVARS, FLEET, check_mode=False)
+def test_hosts_only_the_hosts_asked_for(fleet_step):
+    result, modules = fleet_step(hosts_args(hosts=['b']), HOSTVARS)
+    assert [args['subusers'] for args in modules.applied] == [['b']]
+    assert result['summary']['total'] == 1
+
+
+def test_hosts_the_counts_are_flat_custom_stats_of_the_batch(fleet_step):
+    result, dummy = fleet_step(hosts_args(), HOSTVARS, check_mode=False)
     assert result['mode'] == 'enforce'
     assert result['ansible_stats'] == {'per_host': False, 'aggregate': True, 'data': {
-        'enforced_tls_hosts_total': 6, 'enforced_tls_hosts_compliant': 1, 'enforced_tls_hosts_drift': 0,
-        'enforced_tls_hosts_changed': 4, 'enforced_tls_hosts_exempt': 1, 'enforced_tls_hosts_failed': 0}}
+        'enforced_tls_total': 6, 'enforced_tls_compliant': 1, 'enforced_tls_drift': 0, 'enforced_tls_changed': 4,
+        'enforced_tls_exempt': 1, 'enforced_tls_failed': 0, 'enforced_tls_out_of_policy': 0,
+        'enforced_tls_stricter': 0}}
 
 
-def test_the_result_is_small_whatever_the_batch(run_batch):
+def test_hosts_the_result_is_small_whatever_the_batch(fleet_step):
     """Registered with run_once, the result is a variable of every host of the batch."""
-    result, dummy = run_batch({'policy': POLICY}, HOSTVARS, FLEET)
-    assert sorted(result) == ['ansible_stats', 'changed', 'mode', 'outcomes', 'summary']
+    result, dummy = fleet_step(hosts_args(), HOSTVARS)
+    assert sorted(result) == ['ansible_stats', 'changed', 'failure', 'mode', 'msg', 'outcomes', 'summary']
+    assert (result['changed'], result['failure']) == (False, None)
+    assert result['msg'] == 'Enforced TLS audit: 6 accounts, 1 compliant, 0 changed, 4 drift, 1 exempt, 0 failed.'
+
+
+def test_hosts_an_account_name_no_header_can_carry_is_refused_and_fails_alone(fleet_step):
+    hostvars = {'a': host('a'), 'bad': host('x\r\ny')}
+    result, modules = fleet_step(hosts_args(), hostvars)
+    assert [args['subusers'] for args in modules.applied] == [['a']]
+    outcome = read_outcome(result['outcomes'], 'x\r\ny')
+    assert outcome['status'] == 'failed'
+    assert outcome['reason'].startswith("host bad: sendgrid_on_behalf_of 'x\\r\\ny' cannot be sent to SendGrid")
+    assert result['failure'].startswith('1 account(s) failed: x\r\ny. First error: host bad:')
+    assert 'failed' not in result
 
 
 @pytest.mark.parametrize('args, hostvars, message', [
-    ({'policy': {'version': '1.0'}}, {'a': host('a')}, 'enforced_tls_baseline_policy.version must be one of'),
-    ({'policy': POLICY}, {'a': host('a', enforced_tls_baseline_host_policy={'require_tsl': True})},
+    ({'policy': {'version': '1.0'}}, {'a': host('a')}, "enforced_tls_baseline_policy.version must be one of 1.1, 1.2,"
+                                                       " 1.3; got '1.0' (string)."),
+    ({}, {'a': host('a', enforced_tls_baseline_host_policy={'require_tsl': True})},
      'host a: enforced_tls_baseline_host_policy has unknown keys require_tsl'),
-    ({'policy': POLICY}, {'a': host('a', enforced_tls_baseline_enforcement='exact')},
+    ({}, {'a': host('a', enforced_tls_baseline_enforcement='exact')},
      'host a has its own enforced_tls_baseline_enforcement'),
-    ({'policy': POLICY, 'on_behalf_of': 'a'}, {'a': host('a')}, 'on_behalf_of is not an option of this action'),
+    ({}, {'p': host(), 'q': host()}, 'host p and host q both stand for the parent account'),
+    ({'on_behalf_of': 'a'}, {'a': host('a')}, 'on_behalf_of is not an option of this action'),
+    ({'subusers': ['a'], 'exclude': ['b']}, {'a': host('a')},
+     'subusers, exclude are options of account_source=inputs; with account_source=hosts each host names its'
+     ' account.'),
+    ({'all_subusers': True}, {'a': host('a')}, 'all_subusers are options of account_source=inputs'),
+    ({'workers': 0}, {'a': host('a')}, 'enforced_tls_baseline_workers must be a whole number from 1 to 100; got 0'),
 ])
-def test_bad_input_fails_before_any_call(run_batch, args, hostvars, message):
-    result, calls = run_batch(args, hostvars, FLEET)
+def test_hosts_bad_input_fails_before_any_call(fleet_step, local_tmp, args, hostvars, message):
+    result, modules = fleet_step(hosts_args(**args), hostvars)
     assert result['failed'] is True and message in result['msg']
-    assert result['msg'].endswith('no account was read or changed')
-    assert calls == []
+    assert result['msg'].endswith(NOTHING_DONE)
+    assert modules.calls == []
+    assert os.listdir(local_tmp) == []
 
 
-def test_module_warnings_are_passed_on(run_batch):
-    def warn(module_name=None, module_args=None, task_vars=None):
-        return {'check_mode': True, 'warnings': ['applied despite an error'],
-                'results': [account_result('a', FLEET['a'], FLEET['a'], [])]}
-    result, dummy = run_batch({'policy': POLICY}, {'a': host('a')}, FLEET)
-    assert 'warnings' not in result  # the fake module warns of nothing
-    task = MagicMock(args={'policy': POLICY}, check_mode=True, diff=False, async_val=0)
-    action = plugin.ActionModule(task, MagicMock(), MagicMock(), loader=None, templar=None, shared_loader_obj=None)
-    action._execute_module = warn
-    assert action.run(task_vars={'hostvars': {'a': host('a')}, 'ansible_play_batch': ['a']})['warnings'] == [
-        'applied despite an error']
+def test_hosts_module_warnings_are_passed_on(fleet_step):
+    result, dummy = fleet_step(hosts_args(), {'a': host('a')}, warnings=['applied despite an error'])
+    assert result['warnings'] == ['applied despite an error']
 
 
-def test_the_key_goes_to_each_module_call_and_into_no_result_or_outcome(run_batch):
-    key = 'SG.unit-test.K3y-s3cr3t'
-    result, calls = run_batch({'policy': POLICY, 'api_key': key}, HOSTVARS, FLEET)
-    assert all(call['api_key'] == key for call in calls) and len(calls) == 4
-    assert key not in repr(result)
-    for account in ('(parent account)', 'a', 'b', 'c', 'd', 'x'):
-        assert key not in repr(read_outcome(result['outcomes'], account))
+def test_hosts_the_key_goes_to_each_module_call_and_into_no_result_or_outcome(fleet_step):
+    result, modules = fleet_step(hosts_args(api_key=KEY), HOSTVARS)
+    assert [args['api_key'] for args in modules.applied] == [KEY] * 4
+    assert KEY not in repr(result)
+    for account in HOST_ACCOUNTS:
+        assert KEY not in repr(read_outcome(result['outcomes'], account))
 
 
-def test_options_left_out_are_left_to_the_module(run_batch):
-    dummy, calls = run_batch({'policy': POLICY}, {'a': host('a')}, FLEET)
-    assert calls == [{'subusers': ['a'], 'enforcement': 'minimum', **POLICY}]
+def test_hosts_options_left_out_are_left_to_the_module(fleet_step):
+    dummy, modules = fleet_step(hosts_args(), {'a': host('a')})
+    assert modules.calls == [(APPLY, {'subusers': ['a'], 'enforcement': 'minimum', **POLICY})]
+
+
+def test_hosts_the_serial_batches_of_a_play_make_one_run(fleet_step, local_tmp, tmp_path):
+    report_dir = str(tmp_path / 'reports')
+    first, dummy = fleet_step(hosts_args(report_dir=report_dir), {'a': host('a'), 'b': host('b')})
+    second, dummy = fleet_step(hosts_args(report_dir=report_dir), {'broken': host('broken')})
+    # Each batch publishes its own counts (ansible-core adds them up) and the run so far.
+    assert (first['summary']['total'], second['summary']['total']) == (2, 1)
+    assert second['ansible_stats']['data']['enforced_tls_total'] == 1
+    assert second['msg'] == ('Enforced TLS audit: 3 accounts, 1 compliant, 0 changed, 1 drift, 0 exempt, 1 failed.'
+                             ' Report: {0}/{1}'.format(report_dir, MARKDOWN_FILE))
+    assert second['failure'] == '1 account(s) failed: broken. First error: HTTP 500 for broken'
+    assert read_run(local_tmp, 'task-1')['summary']['total'] == 3
+    with open(os.path.join(report_dir, JSON_FILE), encoding='utf-8') as handle:
+        assert [entry['account'] for entry in json.load(handle)['accounts']] == ['broken', 'b', 'a']
+    # Another task is another run.
+    other, dummy = fleet_step(hosts_args(), {'a': host('a')}, uuid='task-2')
+    assert other['msg'].startswith('Enforced TLS audit: 1 accounts,')
+
+
+def test_hosts_the_run_so_far_fails_on_drift_when_asked(fleet_step):
+    result, dummy = fleet_step(hosts_args(fail_on_drift=True), {'b': host('b')})
+    assert result['failure'] == ('1 account(s) out of policy: b: require_tls false < true')
+    assert 'failed' not in result
+
+
+# ---------------------------------------------------------------------------
+# account_source=inputs
+# ---------------------------------------------------------------------------
+
+LISTING_ANSWER = [subuser('a'), subuser('b', region='eu'), subuser('off', disabled=True), subuser('c', region='global')]
+
+
+def test_inputs_discovery_lists_once_then_one_call_per_policy_and_region(fleet_step):
+    args = {'policy': POLICY, 'all_subusers': True, 'subusers': [{'name': 'c', 'version': 1.3}, 'z'],
+            'api_key': KEY, 'page_size': 100}
+    result, modules = fleet_step(args, fleet=dict(FLEET, z=FLEET['a']), listing=LISTING_ANSWER)
+    assert modules.calls == [
+        (LISTING, {'api_key': KEY, 'page_size': 100, 'region': 'global'}),
+        (APPLY, {'api_key': KEY, 'enforcement': 'minimum', **POLICY}),
+        (APPLY, {'api_key': KEY, 'subusers': ['a'], 'region': 'global', 'enforcement': 'minimum', **POLICY}),
+        (APPLY, {'api_key': KEY, 'subusers': ['b'], 'region': 'eu', 'enforcement': 'minimum', **POLICY}),
+        (APPLY, {'api_key': KEY, 'subusers': ['c'], 'region': 'global', 'enforcement': 'minimum',
+                 **dict(POLICY, version=1.3)}),
+        (APPLY, {'api_key': KEY, 'subusers': ['z'], 'enforcement': 'minimum', **POLICY}),
+    ]
+    assert result['disabled'] == ['off']
+    assert [batch['accounts'] for batch in result['batches']] == [1, 1, 1, 1]
+    assert KEY not in repr(result)
+
+
+def test_inputs_discovery_lists_in_the_region_given(fleet_step):
+    dummy, modules = fleet_step({'policy': POLICY, 'all_subusers': True, 'region': 'eu'}, listing=[])
+    assert modules.calls[0] == (LISTING, {'page_size': 500, 'region': 'eu'})
+    assert modules.calls[1] == (APPLY, {'region': 'eu', 'enforcement': 'minimum', **POLICY})
+
+
+def test_inputs_a_listing_that_fails_fails_the_run_before_any_change(fleet_step):
+    result, modules = fleet_step({'policy': POLICY, 'all_subusers': True},
+                                 listing={'failed': True, 'msg': 'HTTP 401 Unauthorized'})
+    assert result['failed'] is True
+    assert result['msg'] == 'listing the subusers failed: HTTP 401 Unauthorized.' + NOTHING_DONE
+    assert [module for module, args in modules.calls] == [LISTING]
+
+
+def test_inputs_a_listing_of_bad_entries_fails_the_run_before_any_change(fleet_step):
+    result, modules = fleet_step({'policy': POLICY, 'all_subusers': True}, listing=[{'name': 'a'}])
+    assert result['failed'] is True and result['msg'].startswith('discovered subusers[0] has no username')
+    assert [module for module, args in modules.calls] == [LISTING]
+
+
+def test_inputs_a_discovery_that_leaves_no_account_fails_before_any_change(fleet_step):
+    result, modules = fleet_step({'policy': POLICY, 'all_subusers': True, 'include_parent': False,
+                                  'exclude': ['a']}, listing=[subuser('a'), subuser('off', disabled=True)])
+    assert result['failed'] is True
+    assert result['msg'] == (
+        'this run has no account to read: the parent account is left out (enforced_tls_baseline_include_parent is'
+        ' false), SendGrid lists 2 subusers, 1 excluded, 1 disabled (left out unless'
+        ' enforced_tls_baseline_include_disabled). A run that reads no account is never a clean audit.' + NOTHING_DONE)
+    assert [module for module, args in modules.calls] == [LISTING]
+
+
+@pytest.mark.parametrize('args, message', [
+    ({'include_parent': False}, 'this run covers no account: enforced_tls_baseline_include_parent is false,'
+                                ' enforced_tls_baseline_subusers is empty and enforced_tls_baseline_all_subusers is'
+                                ' false. List subusers, set enforced_tls_baseline_all_subusers: true, or include the'
+                                ' parent account.' + NOTHING_DONE),
+    ({'include_parent': False, 'subusers': ['a'], 'exclude': ['a']},
+     'this run has no account to read: the parent account is left out (enforced_tls_baseline_include_parent is'
+     ' false), 1 excluded. A run that reads no account is never a clean audit.' + NOTHING_DONE),
+    ({'include_parent': False, 'subusers': [{'name': 'a', 'exempt': True, 'reason': 'r'}]},
+     'this run has no account to read: the parent account is left out (enforced_tls_baseline_include_parent is'
+     ' false), 1 exempt. A run that reads no account is never a clean audit.' + NOTHING_DONE),
+])
+def test_inputs_a_run_of_no_account_fails_before_any_call(fleet_step, args, message):
+    result, modules = fleet_step(dict(args, policy=POLICY))
+    assert (result['failed'], result['msg']) == (True, message)
+    assert modules.calls == []
+
+
+@pytest.mark.parametrize('args, message', [
+    ({'subusers': ['a', {'name': 'b', 'version': '1.0'}]},
+     "enforced_tls_baseline_subusers[1] (b): version must be one of 1.1, 1.2, 1.3; got '1.0' (string)."),
+    ({'subusers': ['a', 'a\nb']}, "enforced_tls_baseline_subusers[1] 'a\\nb' contains control characters"),
+    ({'subusers': [{'name': 'a', 'version': 1.3}, {'name': 'a', 'version': 1.1}]},
+     "enforced_tls_baseline_subusers lists 'a' twice with different settings"),
+    ({'subusers': ['a'], 'exclude': ['', 'b']}, 'enforced_tls_baseline_exclude[0] must be a subuser name'),
+    ({'policy': {'verison': 1.2}}, 'enforced_tls_baseline_policy has unknown keys verison'),
+    ({'workers': 101}, 'enforced_tls_baseline_workers must be a whole number from 1 to 100; got 101 (integer).'),
+    ({'page_size': 0, 'all_subusers': True}, 'page_size must be from 1 to 500; got 0.'),
+    ({'on_behalf_of': 'a'}, 'on_behalf_of is not an option of this action: the accounts come from the role inputs or'
+                            ' from the hosts (their sendgrid_on_behalf_of).'),
+])
+def test_inputs_bad_input_is_named_and_fails_before_any_call(fleet_step, args, message):
+    result, modules = fleet_step(dict({'policy': POLICY, 'all_subusers': False}, **args), listing=LISTING_ANSWER)
+    assert result['failed'] is True
+    assert message in result['msg'] and result['msg'].endswith(NOTHING_DONE)
+    assert modules.calls == []
+
+
+def test_inputs_a_report_dir_that_cannot_be_made_fails_before_any_call(fleet_step, tmp_path):
+    (tmp_path / 'file').write_text('')
+    for args in ({'subusers': ['a']}, {'account_source': 'hosts'}):
+        result, modules = fleet_step(dict(args, policy=POLICY, report_dir=str(tmp_path / 'file')), {'a': host('a')},
+                                     listing=LISTING_ANSWER)
+        assert result['failed'] is True
+        assert result['msg'].startswith('enforced_tls_baseline_report_dir {0} is not a directory'.format(
+            tmp_path / 'file'))
+        assert modules.calls == []
+
+
+def test_inputs_the_result_is_the_report(fleet_step):
+    exempt = {'name': 'x', 'exempt': True, 'reason': 'legacy'}
+    result, dummy = fleet_step({'policy': POLICY, 'subusers': ['a', 'b', 'broken', exempt]})
+    assert statuses(result) == [('broken', 'failed'), (PARENT, 'drift'), ('b', 'drift'), ('x', 'exempt'),
+                                ('a', 'compliant')]
+    assert (result['mode'], result['generated_at'], result['policy'], result['enforcement']) == (
+        'audit', NOW, POLICY, 'minimum')
+    assert result['summary']['out_of_policy'] == 3
+    assert result['msg'] == 'Enforced TLS audit: 5 accounts, 1 compliant, 0 changed, 2 drift, 1 exempt, 1 failed.'
+    # A failed account fails the run through failure, after the report is published; not the task.
+    assert result['failure'] == '1 account(s) failed: broken. First error: HTTP 500 for broken'
+    assert 'failed' not in result
+
+
+@pytest.mark.parametrize('fail_on_drift, failure', [
+    (False, None), (True, '1 account(s) out of policy: b: require_tls false < true')])
+def test_inputs_drift_fails_the_run_only_when_asked(fleet_step, fail_on_drift, failure):
+    result, dummy = fleet_step({'policy': POLICY, 'subusers': ['a', 'b'], 'include_parent': False,
+                                'fail_on_drift': fail_on_drift})
+    assert result['failure'] == failure
+
+
+@pytest.mark.parametrize('check_mode, subusers, changed', [
+    (True, ['a', 'b'], True),
+    (False, ['a', 'b'], True),
+    (True, ['a', 'e'], False),
+    (False, ['a', 'e'], False),
+])
+def test_inputs_changed_when_an_account_drifted_or_changed(fleet_step, check_mode, subusers, changed):
+    result, dummy = fleet_step({'policy': POLICY, 'subusers': subusers, 'include_parent': False},
+                               check_mode=check_mode)
+    assert result['changed'] is changed
+
+
+def test_inputs_diff_mode_shows_each_changed_accounts_diff(fleet_step):
+    args = {'policy': POLICY, 'subusers': ['a', 'b', 'c', {'name': 'd', 'region': 'eu'}]}
+    result, dummy = fleet_step(args, check_mode=False, diff=True)
+    assert [diff['before_header'] for diff in result['diff']] == ['None', 'b', 'c']
+    assert result['diff'][2] == {'before': FLEET['c'], 'after': dict(FLEET['c'], version=1.2), 'before_header': 'c'}
+    without, dummy = fleet_step(args, check_mode=False, diff=False)
+    assert 'diff' not in without
+
+
+def test_inputs_the_counts_are_flat_custom_stats(fleet_step):
+    result, dummy = fleet_step({'policy': POLICY, 'subusers': ['a', 'b']}, check_mode=False)
+    assert result['ansible_stats']['data'] == {
+        'enforced_tls_total': 3, 'enforced_tls_compliant': 1, 'enforced_tls_drift': 0, 'enforced_tls_changed': 2,
+        'enforced_tls_exempt': 0, 'enforced_tls_failed': 0, 'enforced_tls_out_of_policy': 0,
+        'enforced_tls_stricter': 0}
+    assert (result['ansible_stats']['per_host'], result['ansible_stats']['aggregate']) == (False, True)
+
+
+def test_inputs_the_modules_warnings_are_the_tasks_and_the_report_keeps_the_plans(fleet_step, tmp_path):
+    report_dir = str(tmp_path / 'reports')
+    result, modules = fleet_step({'policy': POLICY, 'report_dir': report_dir}, warnings=['applied despite an error'])
+    # Only the parent account, whose call (in this fake) warns of nothing.
+    assert modules.calls == [(APPLY, {'enforcement': 'minimum', **POLICY})]
+    assert result['warnings'] == [parent_only_warning()]
+    result, dummy = fleet_step({'policy': POLICY, 'subusers': ['a'], 'report_dir': report_dir},
+                               warnings=['applied despite an error'])
+    assert result['warnings'] == ['applied despite an error']
+    with open(os.path.join(report_dir, JSON_FILE), encoding='utf-8') as handle:
+        assert json.load(handle)['warnings'] == []
+
+
+def test_inputs_the_report_files_hold_the_report(fleet_step, tmp_path):
+    report_dir = str(tmp_path / 'new' / 'reports')
+    result, dummy = fleet_step({'policy': POLICY, 'subusers': ['a', 'b'], 'report_dir': report_dir})
+    assert result['msg'].endswith(' Report: {0}/{1}'.format(report_dir, MARKDOWN_FILE))
+    with open(os.path.join(report_dir, JSON_FILE), encoding='utf-8') as handle:
+        written = json.load(handle)
+    assert written == {key: result[key] for key in written}
+    assert sorted(written) == ['accounts', 'batches', 'disabled', 'enforcement', 'excluded', 'generated_at', 'mode',
+                               'policy', 'summary', 'warnings']
+    with open(os.path.join(report_dir, MARKDOWN_FILE), encoding='utf-8') as handle:
+        assert handle.read().startswith('# Enforced TLS audit report\n')
+
+
+def test_inputs_record_no_run_and_leave_no_outcomes(fleet_step, local_tmp):
+    result, dummy = fleet_step({'policy': POLICY, 'subusers': ['a']})
+    assert 'outcomes' not in result
+    assert os.listdir(local_tmp) == []

@@ -9,8 +9,8 @@ from unittest.mock import MagicMock
 
 import pytest
 
-from ansible_collections.mailops.sendgrid.plugins.action.sendgrid_enforced_tls_outcome import ActionModule
-from ansible_collections.mailops.sendgrid.plugins.plugin_utils._outcome_store import write_outcomes
+from ansible_collections.mailops.sendgrid.plugins.action.sendgrid_enforced_tls_host_result import ActionModule
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._run_store import write_outcomes
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import settings
 
 DRIFT = {'account': 'a', 'status': 'drift', 'reason': 'version 1.1 < 1.2', 'before': settings(True, True, 1.1),
@@ -31,6 +31,7 @@ def outcomes(tmp_path):
 
 def test_the_hosts_account_is_its_result(outcomes):
     result = run({'outcomes': outcomes, 'account': 'a'}, diff=True)
+    assert result['msg'] == "subuser 'a' is out of policy: version 1.1 < 1.2"
     assert (result['changed'], result['status'], result['account']) == (True, 'drift', 'a')
     assert result['diff']['before_header'] == "Enforced TLS of subuser 'a'"
     assert result['ansible_facts']['sendgrid_enforced_tls']['setting'] == settings(True, True, 1.1)
@@ -39,6 +40,7 @@ def test_the_hosts_account_is_its_result(outcomes):
 def test_a_host_without_an_account_is_the_parent(outcomes):
     result = run({'outcomes': outcomes})
     assert (result['account'], 'diff' in result) == ('(parent account)', False)
+    assert result['msg'] == 'the parent account is out of policy: version 1.1 < 1.2'
 
 
 def test_an_account_the_batch_did_not_cover_fails(outcomes):
@@ -49,5 +51,6 @@ def test_an_account_the_batch_did_not_cover_fails(outcomes):
 def test_outcomes_not_of_this_run_fail_saying_what_to_pass(tmp_path):
     result = run({'outcomes': str(tmp_path / 'gone'), 'account': 'a'})
     assert result['failed'] is True
-    assert result['msg'].endswith('pass the outcomes returned by mailops.sendgrid.sendgrid_enforced_tls_hosts in'
-                                  ' this run')
+    assert result['msg'] == ('outcomes: {0} is not a directory of outcomes written by this run; pass the outcomes'
+                             ' returned by mailops.sendgrid.sendgrid_enforced_tls_fleet in this play batch'.format(
+                                 tmp_path / 'gone'))

@@ -1,0 +1,176 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report_files import (
+    JSON_FILE,
+    MARKDOWN_FILE,
+    ReportDirError,
+    prepare_report_dir,
+    render_markdown,
+    write_report_files,
+)
+from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import settings
+
+POLICY = {'require_tls': True, 'require_valid_cert': False, 'version': 1.2}
+
+
+def account(name, status, before=None, after=None, reason=None):
+    return {'account': name, 'region': 'global', 'policy': POLICY, 'status': status, 'before': before, 'after': after,
+            'differences': [], 'stricter': [], 'reason': reason}
+
+
+def small_report(mode='audit', enforcement='minimum', policy=POLICY, warnings=('Only the parent account.',)):
+    return {
+        'mode': mode,
+        'generated_at': '2026-12-03T12:00:00Z',
+        'policy': policy,
+        'enforcement': enforcement,
+        'warnings': list(warnings),
+        'summary': {'total': 3, 'failed': 1, 'drift': 1, 'changed': 0, 'exempt': 0, 'compliant': 1,
+                    'out_of_policy': 2, 'stricter': 0},
+        'excluded': ['gone'],
+        'disabled': ['off|line'],
+        'batches': [{'region': 'global', 'policy': POLICY, 'accounts': 3}],
+        'accounts': [
+            account('ops|eu', 'failed', reason='HTTP 500\nretry later'),
+            account('news', 'drift', settings(False, False, 1.1), settings(True, False, 1.2),
+                    'require_tls false < true, version 1.1 < 1.2'),
+            account('(parent account)', 'compliant', settings(True, True, 1.3), settings(True, True, 1.3)),
+        ],
+    }
+
+
+def test_render_markdown_of_a_small_report():
+    assert render_markdown(small_report()) == '\n'.join([
+        '# Enforced TLS audit report',
+        '',
+        'Generated 2026-12-03T12:00:00Z in check mode: nothing was changed.',
+        'Policy: TLS required, valid certificate optional, at least TLS 1.2 (a floor: accounts at least as strict are'
+        ' compliant and left as they are).',
+        '',
+        'Warning: Only the parent account.',
+        '',
+        '| Accounts | Out of policy | Failed | Drift | Changed | Exempt | Compliant | Stricter |',
+        '|---:|---:|---:|---:|---:|---:|---:|---:|',
+        '| 3 | **2** | 1 | 1 | 0 | 0 | 1 | 0 |',
+        '',
+        '| Account | Status | Before | After | Note |',
+        '|---|---|---|---|---|',
+        '| ops\\|eu | **failed** | - | - | HTTP 500 retry later |',
+        '| news | **drift** | TLS optional, cert optional, min 1.1 | TLS required, cert optional, min 1.2 |'
+        ' require_tls false < true, version 1.1 < 1.2 |',
+        '| (parent account) | compliant | TLS required, cert required, min 1.3 | TLS required, cert required, min 1.3'
+        ' |  |',
+        '',
+        'Not checked: excluded gone, disabled off\\|line.',
+        '',
+    ])
+
+
+def test_render_markdown_of_an_exact_enforcement_without_warnings_or_accounts_left_out():
+    report = dict(small_report(mode='enforce', enforcement='exact', policy={'require_tls': False, 'version': 1.3},
+                               warnings=()), excluded=[], disabled=[])
+    lines = render_markdown(report).splitlines()
+    assert lines[:5] == [
+        '# Enforced TLS enforce report',
+        '',
+        'Generated 2026-12-03T12:00:00Z.',
+        'Policy: TLS not required, exactly TLS 1.3 (exact: accounts stricter than the policy are loosened to it).',
+        '',
+    ]
+    assert not [line for line in lines if line.startswith(('Warning', 'Not checked'))]
+    assert lines[-1].startswith('| (parent account) | compliant |')
+
+
+def test_render_markdown_a_floor_policy_that_does_not_require_tls_says_optional():
+    report = small_report(policy={'require_tls': False, 'require_valid_cert': False})
+    assert render_markdown(report).splitlines()[3] == (
+        'Policy: TLS optional, valid certificate optional (a floor: accounts at least as strict are compliant and left'
+        ' as they are).')
+
+
+def test_write_report_files_writes_both_files(tmp_path):
+    report = small_report()
+    paths = write_report_files(str(tmp_path), report)
+    assert paths == {'json': str(tmp_path / JSON_FILE), 'markdown': str(tmp_path / MARKDOWN_FILE)}
+    text = (tmp_path / JSON_FILE).read_text(encoding='utf-8')
+    assert json.loads(text) == report
+    assert text.startswith('{\n  "accounts": [\n    {\n      "account": "ops|eu",\n')
+    assert text.endswith('\n}\n')
+    top_keys = [line.split('"')[1] for line in text.splitlines() if line.startswith('  "')]
+    assert top_keys == sorted(report)
+    assert (tmp_path / MARKDOWN_FILE).read_text(encoding='utf-8') == render_markdown(report)
+    for name in (JSON_FILE, MARKDOWN_FILE):
+        assert stat.S_IMODE(os.stat(str(tmp_path / name)).st_mode) == 0o644
+    # Nothing else is left behind (no temporary file).
+    assert sorted(os.listdir(str(tmp_path))) == sorted([JSON_FILE, MARKDOWN_FILE])
+
+
+def test_write_report_files_replaces_the_files_of_an_earlier_run(tmp_path):
+    write_report_files(str(tmp_path), small_report())
+    later = small_report(mode='enforce', warnings=())
+    write_report_files(str(tmp_path), later)
+    assert json.loads((tmp_path / JSON_FILE).read_text(encoding='utf-8')) == later
+    assert (tmp_path / MARKDOWN_FILE).read_text(encoding='utf-8').startswith('# Enforced TLS enforce report\n')
+    assert len(os.listdir(str(tmp_path))) == 2
+
+
+def test_write_report_files_leaves_no_temporary_file_when_it_fails(tmp_path, monkeypatch):
+    def refuse(source, target):
+        raise OSError('disk full')
+    monkeypatch.setattr(os, 'replace', refuse)
+    with pytest.raises(OSError, match='disk full'):
+        write_report_files(str(tmp_path), small_report())
+    assert os.listdir(str(tmp_path)) == []
+
+
+def test_prepare_report_dir_creates_a_missing_directory(tmp_path):
+    directory = tmp_path / 'audits' / 'tls'
+    prepare_report_dir(str(directory))
+    assert directory.is_dir()
+    prepare_report_dir(str(directory))  # An existing directory is fine.
+
+
+def expected_refusal(path):
+    return ('enforced_tls_baseline_report_dir {0} is not a directory this run can write to (it could not be created,'
+            ' or is not writable). Choose another directory, or leave the input empty for no report'
+            ' files.'.format(path))
+
+
+@pytest.mark.parametrize('where', ['file', 'under a file'])
+def test_prepare_report_dir_refuses_a_file(tmp_path, where):
+    (tmp_path / 'report').write_text('not a directory')
+    path = str(tmp_path / 'report') if where == 'file' else str(tmp_path / 'report' / 'sub')
+    with pytest.raises(ReportDirError) as excinfo:
+        prepare_report_dir(path)
+    assert str(excinfo.value) == expected_refusal(path)
+
+
+def test_prepare_report_dir_refuses_a_directory_it_cannot_write(tmp_path, monkeypatch):
+    directory = tmp_path / 'read-only'
+    directory.mkdir()
+    directory.chmod(0o500)
+    real_access = os.access
+
+    def access(path, mode):
+        # As root every directory is writable: say what a user without the right would be told.
+        if os.fspath(path) == str(directory) and mode & os.W_OK:
+            return False
+        return real_access(path, mode)
+    monkeypatch.setattr(os, 'access', access)
+    try:
+        with pytest.raises(ReportDirError) as excinfo:
+            prepare_report_dir(str(directory))
+    finally:
+        directory.chmod(0o700)
+    assert str(excinfo.value) == expected_refusal(str(directory))
