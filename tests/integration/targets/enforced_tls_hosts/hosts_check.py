@@ -248,7 +248,7 @@ def case_bad_input(facts_dir):
     expect(run.status != 0, 'an invalid host policy must fail the run')
     expect('host sendgrid_parent: enforced_tls_baseline_host_policy.version' in run.output,
            'the error names the host and the variable')
-    expect('no account was read or changed' in run.output, 'the error says that nothing was read or changed')
+    expect('No account was read or changed.' in run.output, 'the error says that nothing was read or changed')
     expect_equal(setting_requests('GET') + setting_requests('PATCH'), [], 'the requests of a run with bad input')
 
 

@@ -100,7 +100,7 @@ if ansible-playbook mailops.sendgrid.enforce -e "$fleet_vars" -e "sendgrid_repor
     exit 1
 fi
 check has "$OUTPUT_DIR/unwritable.out" "is not a directory this run can write to"
-check has "$OUTPUT_DIR/unwritable.out" "no account was read or changed"
+check has "$OUTPUT_DIR/unwritable.out" "No account was read or changed."
 check requests 0
 
 # 8. No subusers without discovery (here a misspelt input name): a warning (on stderr, as Ansible
