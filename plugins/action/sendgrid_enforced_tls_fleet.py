@@ -65,10 +65,12 @@ ARGUMENT_SPEC = dict(
     policy=dict(type='dict', required=True),
     enforcement=dict(type='str', choices=list(ENFORCEMENT_MODES), default=MINIMUM),
     account_source=dict(type='str', choices=[FROM_INPUTS, FROM_HOSTS], default=FROM_INPUTS),
-    subusers=dict(type='list', elements='raw', default=[]),
+    # Raw, and checked by the plan, so that a value that is not a list is refused (a list type would turn 5 into
+    # ['5'], a subuser named 5).
+    subusers=dict(type='raw', default=[]),
     all_subusers=dict(type='bool', default=False),
     include_disabled=dict(type='bool', default=False),
-    exclude=dict(type='list', elements='raw', default=[]),
+    exclude=dict(type='raw', default=[]),
     include_parent=dict(type='bool', default=True),
     hosts=dict(type='list', elements='str'),
     workers=dict(type='int'),

@@ -95,8 +95,8 @@ options:
         C(require_tls), C(require_valid_cert), C(version) (overriding O(policy) for it) and C(region) (V(global) or
         V(eu)), or with C(exempt=true) and a C(reason).
       - A name listed twice is one account; two dictionaries for one name must agree.
-    type: list
-    elements: raw
+      - A list; anything else is refused before any request.
+    type: raw
     default: []
   all_subusers:
     description:
@@ -109,9 +109,10 @@ options:
     type: bool
     default: false
   exclude:
-    description: Subuser names to leave out entirely, listed or discovered.
-    type: list
-    elements: raw
+    description:
+      - A list of subuser names to leave out entirely, listed or discovered. A name is compared, never sent, so any
+        name SendGrid lists can be left out.
+    type: raw
     default: []
   include_parent:
     description: With O(account_source=inputs), whether the parent account (the API key's own) gets the policy too.

@@ -106,14 +106,15 @@ def check_enforcement(enforcement, field: str = PREFIX + 'enforcement') -> str:
     return enforcement
 
 
-def check_exemption(exempt, reason, field: str, reason_field: str) -> Optional[str]:
-    """Why an account is exempt (``exempt`` true, with a reason that is not blank), or None."""
+def check_exemption(exempt, reason, where: str, exempt_name: str, reason_name: str) -> Optional[str]:
+    """Why an account is exempt (``exempt`` true, with a reason that is not blank), or None. ``where`` names the
+    entry or host, ``exempt_name`` and ``reason_name`` its two settings."""
     if exempt is None or exempt is False:
         return None
     if exempt is not True:
-        raise PlanError('{0} must be true or false; got {1}'.format(field, describe_value(exempt)))
+        raise PlanError('{0}: {1} must be true or false; got {2}'.format(where, exempt_name, describe_value(exempt)))
     if not isinstance(reason, str) or not reason.strip():
-        raise PlanError('{0}: an exempt account needs {1}, so that reports can say why'.format(field, reason_field))
+        raise PlanError('{0}: an exempt account needs {1}, so that reports can say why'.format(where, reason_name))
     return reason
 
 
@@ -176,7 +177,7 @@ def _input_entry(entry, index) -> Tuple[Account, bool]:
         raise PlanError('{0} needs a "name" (the subuser username)'.format(field))
     name = check_subuser_name(entry['name'], field + '.name')
     field = '{0} ({1})'.format(field, name)
-    reason = check_exemption(entry.get('exempt'), entry.get('reason'), field + ': exempt', '"reason"')
+    reason = check_exemption(entry.get('exempt'), entry.get('reason'), field, 'exempt', 'a "reason"')
     region = check_region(entry.get('region'), field + ': region')
     overrides = {}
     if any(entry.get(key) is not None for key in SETTING_FIELDS):
@@ -211,7 +212,7 @@ def accounts_from_inputs(subusers) -> List[Account]:
             else:
                 plain.discard(account.name)
         elif not is_plain and not _same_settings(earlier, account):
-            raise PlanError('{0} lists {1} twice with different settings ({2} and {3}); keep one entry'.format(
+            raise PlanError('{0} lists {1} twice with different settings; keep one entry, {2} or {3}'.format(
                 SUBUSERS_INPUT, quoted(account.name), earlier.source, account.source))
     return list(listed.values())
 
@@ -263,8 +264,8 @@ def _host_account(host, variables) -> Account:
     source = 'host {0}'.format(host)
     policy = _host_var(variables, HOST_POLICY)
     overrides = parse_policy(policy, '{0}: {1}'.format(source, HOST_POLICY)) if policy is not None else {}
-    reason = check_exemption(_host_var(variables, EXEMPT), _host_var(variables, EXEMPT_REASON),
-                             '{0}: {1}'.format(source, EXEMPT), EXEMPT_REASON)
+    reason = check_exemption(_host_var(variables, EXEMPT), _host_var(variables, EXEMPT_REASON), source, EXEMPT,
+                             EXEMPT_REASON)
     if reason is not None and overrides:
         raise PlanError('{0}: an exempt account cannot also have {1}; remove either'.format(source, HOST_POLICY))
     region = check_region(_host_var(variables, REGION), '{0}: {1}'.format(source, REGION))

@@ -116,8 +116,8 @@ def test_build_plan_validates_the_policy_and_keeps_only_given_settings():
                                     ' (string)'),
     (check_enforcement, (None,), 'enforced_tls_baseline_enforcement must be one of exact, minimum; got null'),
     (check_enforcement, (True,), 'enforced_tls_baseline_enforcement must be one of exact, minimum; got true (boolean)'),
-    (check_exemption, ('yes', 'r', 'exempt', 'reason'), "exempt must be true or false; got 'yes' (string)"),
-    (check_exemption, (True, '  ', 'exempt', 'reason'), 'exempt: an exempt account needs reason, so that reports can'
+    (check_exemption, ('yes', 'r', 'lab', 'exempt', 'reason'), "lab: exempt must be true or false; got 'yes' (string)"),
+    (check_exemption, (True, '  ', 'lab', 'exempt', 'reason'), 'lab: an exempt account needs reason, so that reports can'
                                                         ' say why'),
     (check_list, ('a', 'exclude'), 'exclude must be a list; got string'),
     (check_subuser_name, ('', 'names[0]'), 'names[0] must not be empty or only whitespace'),
@@ -133,9 +133,9 @@ def test_single_value_checks_refuse_naming_the_field(check, args, message):
     (check_region, (None, 'region'), None),
     (check_region, ('eu', 'region'), 'eu'),
     (check_enforcement, ('exact',), 'exact'),
-    (check_exemption, (None, None, 'exempt', 'reason'), None),
-    (check_exemption, (False, None, 'exempt', 'reason'), None),
-    (check_exemption, (True, 'legacy', 'exempt', 'reason'), 'legacy'),
+    (check_exemption, (None, None, 'lab', 'exempt', 'reason'), None),
+    (check_exemption, (False, None, 'lab', 'exempt', 'reason'), None),
+    (check_exemption, (True, 'legacy', 'lab', 'exempt', 'reason'), 'legacy'),
     (check_list, (None, 'exclude'), []),
     (check_list, (['a'], 'exclude'), ['a']),
     (check_subuser_name, ('account-id 42', 'name'), 'account-id 42'),
@@ -293,7 +293,7 @@ def test_build_plan_exempt_needs_a_reason(reason):
     if reason is not None:
         entry['reason'] = reason
     assert plan_error(subusers=[entry]) == (
-        SUBUSERS_FIELD + ' (lab): exempt: an exempt account needs "reason", so that reports can say why')
+        SUBUSERS_FIELD + ' (lab): an exempt account needs a "reason", so that reports can say why')
 
 
 @pytest.mark.parametrize('setting', [{'version': 1.2}, {'require_tls': False}, {'require_valid_cert': True}])
@@ -360,8 +360,8 @@ def test_build_plan_duplicate_exempt_entries_are_de_duplicated():
 ])
 def test_build_plan_same_name_twice_with_different_settings_is_refused_naming_both(first, second):
     assert plan_error(subusers=[first, 'b', second]) == (
-        "enforced_tls_baseline_subusers lists 'a' twice with different settings (enforced_tls_baseline_subusers[0] (a)"
-        ' and enforced_tls_baseline_subusers[2] (a)); keep one entry')
+        "enforced_tls_baseline_subusers lists 'a' twice with different settings; keep one entry,"
+        ' enforced_tls_baseline_subusers[0] (a) or enforced_tls_baseline_subusers[2] (a)')
 
 
 def test_build_plan_refuses_more_accounts_than_one_run_handles():
@@ -723,7 +723,7 @@ def test_accounts_from_hosts_read_a_mapping_that_is_not_a_dict():
      "host a and host b both stand for subuser 'news' (sendgrid_on_behalf_of); SendGrid compares names regardless of"
      ' case'),
     ({'a': subuser_host('a', enforced_tls_baseline_exempt=True)},
-     'host a: enforced_tls_baseline_exempt: an exempt account needs enforced_tls_baseline_exempt_reason'),
+     'host a: an exempt account needs enforced_tls_baseline_exempt_reason'),
     ({'a': subuser_host('a', enforced_tls_baseline_exempt='yes')},
      "host a: enforced_tls_baseline_exempt must be true or false; got 'yes'"),
     ({'a': subuser_host('a', enforced_tls_baseline_exempt=True, enforced_tls_baseline_exempt_reason='x',
