@@ -98,11 +98,12 @@ FLEET_DRIFT = {
 FLEET_DRIFT_HOSTS = ('compliant-a', 'compliant-b', 'drift-a', 'drift-b')
 
 
-def audit_summary(total, compliant=0, drift=0, failed=0, changed=0, exempt=0, stricter=0):
-    """The set_stats data of mailops.sendgrid.audit (the role enforced_tls_baseline's report summary)."""
-    return {'enforced_tls_baseline': {
-        'total': total, 'compliant': compliant, 'drift': drift, 'failed': failed, 'changed': changed,
-        'exempt': exempt, 'out_of_policy': drift + failed, 'stricter': stricter, 'mode': 'audit'}}
+def fleet_stats(total, compliant=0, drift=0, failed=0, changed=0, exempt=0, stricter=0):
+    """The set_stats data of every playbook of the collection (the counts of its report, summed over the
+    batches of a play with serial): integers named enforced_tls_<count>."""
+    counts = {'total': total, 'compliant': compliant, 'drift': drift, 'failed': failed, 'changed': changed,
+              'exempt': exempt, 'out_of_policy': drift + failed, 'stricter': stricter}
+    return {'enforced_tls_' + name: value for name, value in counts.items()}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -160,12 +161,6 @@ AUDIT = 'mailops.sendgrid.audit'
 ALL_SUBUSERS = {'sendgrid_all_subusers': True}
 
 
-def hosts_summary(total, compliant=0, drift=0, changed=0, exempt=0, failed=0):
-    """The set_stats data of mailops.sendgrid.audit_hosts and enforce_hosts, summed over the batches."""
-    return {'enforced_tls_hosts_total': total, 'enforced_tls_hosts_compliant': compliant, 'enforced_tls_hosts_drift': drift,
-            'enforced_tls_hosts_changed': changed, 'enforced_tls_hosts_exempt': exempt, 'enforced_tls_hosts_failed': failed}
-
-
 def hosts_facts(mode, **hosts_by_status):
     """{host: {'sendgrid_enforced_tls': {'account', 'mode', 'status'}}} of hosts listed by their status."""
     return {host: {'sendgrid_enforced_tls': {'account': host, 'mode': mode, 'status': status}}
@@ -179,23 +174,24 @@ def hosts_facts(mode, **hosts_by_status):
 RUNS = [
     # Nothing out of policy: the job succeeds, and the audit changes nothing.
     Run('audit-compliant', AUDIT, FLEET_COMPLIANT, 'successful', extra_vars=ALL_SUBUSERS,
-        hosts={'localhost': 'ok'}, stats=audit_summary(4, compliant=4, stricter=1)),
+        hosts={'localhost': 'ok'}, stats=fleet_stats(4, compliant=4, stricter=1)),
     # Drift, with sendgrid_fail_on_drift at its default (true): the job fails, on localhost, after the
     # counts are published.
     Run('audit-drift', AUDIT, FLEET_DRIFT, 'failed', extra_vars=ALL_SUBUSERS,
-        hosts={'localhost': 'failed'}, stats=audit_summary(5, compliant=3, drift=2)),
+        hosts={'localhost': 'failed'}, stats=fleet_stats(5, compliant=3, drift=2)),
     # The same drift reported without failing: the audit's check-mode batch call "would change".
     Run('audit-drift-no-fail', AUDIT, FLEET_DRIFT, 'successful', extra_vars=dict(ALL_SUBUSERS, sendgrid_fail_on_drift=False),
-        hosts={'localhost': 'changed'}, stats=audit_summary(5, compliant=3, drift=2)),
-    # Each account a host of the inventory plugin: drift is "changed" (in check mode), and stays.
-    Run('audit-hosts-drift', 'mailops.sendgrid.audit_hosts', FLEET_DRIFT, 'successful',
-        hosts=by_outcome(ok=['compliant-a', 'compliant-b'], changed=['drift-a', 'drift-b']),
-        stats=hosts_summary(4, compliant=2, drift=2),
+        hosts={'localhost': 'changed'}, stats=fleet_stats(5, compliant=3, drift=2)),
+    # Each account a host of the inventory plugin: drift is "changed" (in check mode), and stays; the
+    # verdict on localhost fails the job (sendgrid_fail_on_drift, true by default).
+    Run('audit-hosts-drift', 'mailops.sendgrid.audit_hosts', FLEET_DRIFT, 'failed',
+        hosts=by_outcome(ok=['compliant-a', 'compliant-b'], changed=['drift-a', 'drift-b'], failed=['localhost']),
+        stats=fleet_stats(4, compliant=2, drift=2),
         facts=hosts_facts('audit', compliant=['compliant-a', 'compliant-b'], drift=['drift-a', 'drift-b'])),
     # The same enforced, canary first (serial [1, '10%', '100%']): the counts are summed over the batches.
     Run('enforce-hosts-drift', 'mailops.sendgrid.enforce_hosts', FLEET_DRIFT, 'successful',
-        hosts=by_outcome(ok=['compliant-a', 'compliant-b'], changed=['drift-a', 'drift-b']),
-        stats=hosts_summary(4, compliant=2, changed=2),
+        hosts=by_outcome(ok=['compliant-a', 'compliant-b', 'localhost'], changed=['drift-a', 'drift-b']),
+        stats=fleet_stats(4, compliant=2, changed=2),
         facts=hosts_facts('enforce', compliant=['compliant-a', 'compliant-b'], changed=['drift-a', 'drift-b'])),
     # The inventory plugin's hosts in serial batches, with per-host outcomes, cached facts, summed
     # stats, and the key planted where the scan must find it (files/project/hosts_probe.yml).
