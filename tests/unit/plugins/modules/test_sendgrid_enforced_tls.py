@@ -379,6 +379,7 @@ def test_update_answered_without_version_is_confirmed_by_a_read(run, warned):
     assert 'failed' not in result
     assert result['changed'] is True
     assert result['enforced_tls'] == settings(True, False, 1.2)
+    assert result['applied_despite_error'] is False
     assert session.methods == ['GET', 'PATCH', 'GET']
     assert warned == []
 
@@ -391,6 +392,7 @@ def test_update_applied_but_answered_with_an_error_is_a_change_with_a_warning(ru
     assert result['before'] == settings(False, False, 1.1)
     assert result['enforced_tls'] == settings(True, False, 1.2)
     assert result['differences'] == ['require_tls', 'version']
+    assert result['applied_despite_error'] is True
     assert warned == [
         "SendGrid answered the update of subuser 'x' with an error, but reading the setting back (one read) shows the"
         ' values asked for (require_tls=true, version=1.2): the update was applied, and the account is reported as'
