@@ -27,10 +27,10 @@ from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import (
     build_plan,
     check_exclude,
     check_inputs_cover_accounts,
+    check_run_inputs,
     discovered_accounts,
     no_account_message,
     parent_from_inputs,
-    parse_policy,
 )
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import (
     build_report,
@@ -159,44 +159,46 @@ class ActionModule(ActionBase):
             raise FleetError(nothing_done('on_behalf_of is not an option of this action: the accounts come from the'
                                           ' role inputs or from the hosts (their sendgrid_on_behalf_of)'))
         try:
-            policy = parse_policy(args['policy'], 'enforced_tls_baseline_policy')
+            run_inputs = check_run_inputs(args['policy'], args['region'], args['enforcement'])
             if args['workers'] is not None:
                 check_workers(args['workers'], 'enforced_tls_baseline_workers')
             if not 1 <= args['page_size'] <= MAX_PAGE_SIZE:
                 raise PlanError('page_size must be from 1 to {0}; got {1}'.format(MAX_PAGE_SIZE, args['page_size']))
             if args['account_source'] == FROM_HOSTS:
-                plan, warnings = self._plan_hosts(policy, args, task_vars), []
+                plan, warnings = self._plan_hosts(run_inputs, args, task_vars), []
             else:
-                plan, warnings = self._plan_inputs(policy, args, task_vars)
+                plan, warnings = self._plan_inputs(run_inputs, args, task_vars)
         except (PlanError, ReportDirError, FleetError) as error:
             raise FleetError(nothing_done(str(error)))
         except SendGridConfigError as error:
             raise FleetError(nothing_done(error.message))
         return plan, warnings
 
-    def _plan_hosts(self, policy, args, task_vars):
+    def _plan_hosts(self, run_inputs, args, task_vars):
         given = [name for name in INPUT_OPTIONS if args[name]]
         if given:
             raise PlanError('{0} are options of account_source=inputs; with account_source=hosts each host names its'
                             ' account'.format(', '.join(given)))
         hosts = args['hosts'] if args['hosts'] is not None else task_vars['ansible_play_batch']
-        run_inputs = dict(zip(RUN_INPUTS, (args['policy'], args['enforcement'])))
-        parent, subusers = accounts_from_hosts(hosts, task_vars['hostvars'], run_inputs)
+        # A host's own value of a run-wide input would be ignored: it is compared with the one the run got.
+        parent, subusers = accounts_from_hosts(hosts, task_vars['hostvars'],
+                                               dict(zip(RUN_INPUTS, (args['policy'], args['enforcement']))))
         self._prepare_report_dir(args)
-        return build_plan(policy, subusers, region=args['region'], enforcement=args['enforcement'], parent=parent)
+        baseline, region, enforcement = run_inputs
+        return build_plan(baseline, subusers, region=region, enforcement=enforcement, parent=parent)
 
-    def _plan_inputs(self, policy, args, task_vars):
+    def _plan_inputs(self, run_inputs, args, task_vars):
         listed = accounts_from_inputs(args['subusers'])
         exclude = check_exclude(args['exclude'])
         parent = parent_from_inputs(args['include_parent'])
         warnings = check_inputs_cover_accounts(listed, args['all_subusers'], parent)
-        plan_args = dict(exclude=exclude, include_disabled=args['include_disabled'], region=args['region'],
-                         enforcement=args['enforcement'], parent=parent)
-        # Every input is checked before the listing is read.
-        build_plan(policy, listed, **plan_args)
         self._prepare_report_dir(args)
+        # Every input is checked; only now is the listing read.
         discovered = self._discover(args, task_vars) if args['all_subusers'] else None
-        plan = build_plan(policy, listed, discovered=discovered, **plan_args)
+        baseline, region, enforcement = run_inputs
+        plan = build_plan(baseline, listed, discovered=discovered, exclude=exclude,
+                          include_disabled=args['include_disabled'], region=region, enforcement=enforcement,
+                          parent=parent)
         message = no_account_message(plan)
         if message:
             raise FleetError(message)

@@ -28,6 +28,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._batch import MAX_ACCOUNTS
 from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls import (
     ENFORCEMENT_MODES,
+    MINIMUM,
     SETTING_FIELDS,
     SettingsError,
     canonical_version,
@@ -202,7 +203,9 @@ def accounts_from_inputs(subusers) -> List[Account]:
     """
     listed = {}
     plain = set()
-    for index, raw in enumerate(check_list(subusers, SUBUSERS_INPUT)):
+    subusers = check_list(subusers, SUBUSERS_INPUT)
+    check_account_count(len(subusers))
+    for index, raw in enumerate(subusers):
         account, is_plain = _input_entry(raw, index)
         earlier = listed.get(account.name)
         if earlier is None or (earlier.name in plain and not is_plain):
@@ -302,15 +305,15 @@ def accounts_from_hosts(hosts, hostvars, run_inputs=None) -> Tuple[Optional[Acco
         if account.name is None:
             if parent is not None:
                 raise PlanError('{0} and {1} both stand for the parent account (neither has {2}); give each subuser'
-                                ' host its {2}, or leave one of them out'.format(parent.source, account.source,
-                                                                                   ON_BEHALF_OF))
+                                ' host its {2}, or leave one of them out'.format(
+                                    parent.source, account.source, ON_BEHALF_OF))
             parent = account
             continue
         key = account.name.casefold()
         if key in seen:
             raise PlanError('{0} and {1} both stand for subuser {2} ({3}); SendGrid compares names regardless of'
-                            ' case, so leave one of them out'.format(seen[key].source, account.source,
-                                                                    quoted(account.name), ON_BEHALF_OF))
+                            ' case, so leave one of them out'.format(
+                                seen[key].source, account.source, quoted(account.name), ON_BEHALF_OF))
         seen[key] = account
         subusers.append(account)
     return parent, subusers
@@ -377,38 +380,45 @@ def _refusal(name, discovered):
     return None
 
 
-def build_plan(policy, listed=(), discovered=None, exclude=None, include_disabled=False, region=None,
-               enforcement='minimum', parent=None, policy_field=PREFIX + 'policy'):
+def check_run_inputs(policy, region=None, enforcement=MINIMUM):
+    """The inputs that hold for the whole run, each checked once: the policy (normalised), the region of the parent
+    account and of accounts of no known region, and the enforcement."""
+    return (parse_policy(policy, PREFIX + 'policy'), check_region(region, PREFIX + 'region'),
+            check_enforcement(enforcement))
+
+
+def check_account_count(count):
+    if count > MAX_ACCOUNTS:
+        raise PlanError('{0} (with the discovered ones) come to {1} subusers, more than the {2} one run handles;'
+                        ' split them over several runs, or leave some out with {3}exclude'.format(
+                            SUBUSERS_INPUT, count, MAX_ACCOUNTS, PREFIX))
+
+
+def build_plan(baseline, listed=(), discovered=None, exclude=frozenset(), include_disabled=False, region=None,
+               enforcement=MINIMUM, parent=None):
     """Group the accounts by effective policy and region.
 
-    ``policy``: the baseline (any of require_tls, require_valid_cert, version).
-    ``listed``: :class:`Account` entries (from the inputs or the hosts). ``discovered``: a
-    :class:`Discovered`, or None. ``exclude``: names to leave out entirely (from
-    :func:`check_exclude`). ``region``: the region of the parent account and of listed
-    subusers whose region is not known. ``enforcement``: ``minimum`` or ``exact``, for
-    every account. ``parent``: the parent account's :class:`Account`, or None when it is
-    left out.
+    Takes checked inputs only (:func:`check_run_inputs`, the ``accounts_from_*`` functions,
+    :func:`check_exclude`). ``baseline``: the policy. ``listed``: :class:`Account` entries (from
+    the inputs or the hosts). ``discovered``: a :class:`Discovered`, or None. ``exclude``: names to
+    leave out entirely. ``region``: the region of the parent account and of listed subusers whose
+    region is not known. ``enforcement``: ``minimum`` or ``exact``, for every account. ``parent``:
+    the parent account's :class:`Account`, or None when it is left out.
 
     Returns ``{'policy', 'enforcement', 'parent': {'policy', 'region'} or None,
     'groups': [{'region', 'policy', 'accounts'}], 'exempt': [{'account', 'reason', 'region'}],
     'refused': [{'account', 'reason', 'region'}], 'excluded', 'disabled', 'discovered', 'accounts'}``
     (``discovered``: how many subusers SendGrid listed, None without discovery; ``accounts``:
     how many accounts the plan holds, exempt and refused ones included), accounts in listing
-    order. Raises PlanError on bad input.
+    order. Raises PlanError when they come to more than one run handles.
     """
-    baseline = parse_policy(policy, policy_field)
-    region = check_region(region, PREFIX + 'region')
-    check_enforcement(enforcement)
     discovery = discovered is not None
     discovered = discovered or Discovered({}, frozenset())
     listed = {account.name: account for account in listed}
     excluded_names = exclude or frozenset()
 
     names = _planned_names(listed, discovered, include_disabled)
-    if len(names) > MAX_ACCOUNTS:
-        raise PlanError('{0} (with the discovered ones) come to {1} subusers, more than the {2} one run handles;'
-                        ' split them over several runs, or leave some out with {3}exclude'.format(
-                            SUBUSERS_INPUT, len(names), MAX_ACCOUNTS, PREFIX))
+    check_account_count(len(names))
     planned = set(names)
     groups = {}
     exempt = []

@@ -45,9 +45,9 @@ def prepare_report_dir(directory):
 def _show(settings):
     if settings is None:
         return '-'
-    return 'TLS {0}, cert {1}, min {2}'.format('required' if settings.get('require_tls') else 'optional',
-                                                'required' if settings.get('require_valid_cert') else 'optional',
-                                                settings.get('version'))
+    return 'TLS {0}, cert {1}, min {2}'.format(
+        'required' if settings.get('require_tls') else 'optional',
+        'required' if settings.get('require_valid_cert') else 'optional', settings.get('version'))
 
 
 def _show_policy(policy, floor):

@@ -234,8 +234,9 @@ HOSTS_INVENTORY = os.path.join(HERE, 'inventory', 'hosts.sendgrid.yml')
 def hosts_command(bench, phase, vars_path):
     """The per-host playbooks over the inventory plugin's hosts, with the bench's workers."""
     playbook = 'mailops.sendgrid.audit_hosts' if phase == 'audit' else 'mailops.sendgrid.enforce_hosts'
+    # The audit reports its drift (the fleet's 30%) without failing the run, as the role's audit does.
     return [ansible_playbook(), playbook, '-i', HOSTS_INVENTORY, '-e', '@' + vars_path,
-            '-e', 'enforced_tls_baseline_workers={0}'.format(bench.workers)]
+            '-e', 'enforced_tls_baseline_workers={0}'.format(bench.workers), '-e', 'sendgrid_fail_on_drift=false']
 
 
 CONTENDERS = collections.OrderedDict((contender.key, contender) for contender in [
@@ -247,9 +248,9 @@ CONTENDERS = collections.OrderedDict((contender.key, contender) for contender in
     Contender('uri_loop', '(c) uri in loops', '`ansible.builtin.uri` in loops: a GET per subuser, then a PATCH for each'
               ' that differs (the audit runs only the GETs)', playbook='uri_loop.yml', audit_check=False,
               audit_vars={'bench_audit': True}),
-    Contender('role_discovery', '(e) role, discovery', 'the role with `enforced_tls_baseline_all_subusers: true`: it'
-              ' lists the subusers (`sendgrid_subuser_info`), plans again with them, then makes its batch call'
-              ' ({workers} workers); the same three phases as (a)', playbook='role_discovery.yml',
+    Contender('role_discovery', '(e) role, discovery', 'the role with `enforced_tls_baseline_all_subusers: true`: its'
+              ' fleet step lists the subusers (`sendgrid_subuser_info`), plans, makes its batch call ({workers}'
+              ' workers) and builds the report; the same three phases as (a)', playbook='role_discovery.yml',
               phases=ROLE_PHASES, repeated=True, batch=True, discovery=True),
     Contender('bare_client', '(f) bare client', 'the bare-client floor: the collection\'s own client alone'
               ' (`tests/benchmarks/bare_client.py`: `_client.SendGridClient`, `_batch.run_for_each` and'
@@ -553,19 +554,26 @@ def targets(medians, floors, args, startup):
     within = ratio(medians[('role_discovery', 'audit', fleet)]['wall'], bare)
     findings.append(Finding('(e) audit of {0}, discovered, vs the bare client (f) {1:.2f} s'.format(fleet, bare),
                             within, 'x the bare client', 'within 1.3x', within <= 1.3))
-    within = ratio(medians[('role_discovery', 'enforce', fleet)]['wall'],
-                   medians[('bare_client', 'enforce', fleet)]['wall'])
-    findings.append(Finding('(e) enforcement of {0} vs the bare client (f)'.format(fleet), within, 'x the bare client'))
+    bare = medians[('bare_client', 'enforce', fleet)]['wall']
+    within = ratio(medians[('role_discovery', 'enforce', fleet)]['wall'], bare)
+    findings.append(Finding('(e) enforcement of {0} vs the bare client (f) {1:.2f} s'.format(fleet, bare), within,
+                            'x the bare client', 'within 1.3x', within <= 1.3))
     peak = max(medians[('role_discovery', phase, fleet)]['peak_mb'] for phase in ROLE_PHASES)
     findings.append(Finding('peak memory, (e) N={0}'.format(fleet), peak, 'MB', 'under 300 MB', peak < 300))
     peak = max(medians[('bare_client', phase, fleet)]['peak_mb'] for phase in ROLE_PHASES)
     findings.append(Finding('peak memory, (f) N={0}'.format(fleet), peak, 'MB'))
     within = ratio(medians[('hosts', 'audit', large)]['wall'], medians[('role', 'audit', large)]['wall'])
     findings.append(Finding('(g) audit of {0} subuser-hosts vs (a) audit of the same'.format(large), within,
-                            'x the role', 'within 3x', within <= 3))
+                            'x the role'))
     floor = medians[('hosts_floor', 'no-op', large)]['wall'] + medians[('role', 'audit', large)]['wall']
-    findings.append(Finding('(g) audit of {0} vs (h) + (a) {1:.2f} s, its floor'.format(large, floor),
-                            ratio(medians[('hosts', 'audit', large)]['wall'], floor), 'x the floor'))
+    within = ratio(medians[('hosts', 'audit', large)]['wall'], floor)
+    findings.append(Finding('(g) audit of {0} vs (h) + (a) {1:.2f} s, its floor'.format(large, floor), within,
+                            'x the floor', 'within 1.2x', within <= 1.2))
+    for key, label in (('hosts', '(g)'), ('hosts_floor', '(h)')):
+        peak = max(row['peak_mb'] for (row_key, dummy, n), row in medians.items() if row_key == key and n == large)
+        findings.append(Finding('peak memory, {0} N={1}'.format(label, large), peak, 'MB'))
+    peak = max(row['peak_mb'] for (row_key, dummy, n), row in medians.items() if row_key == 'role' and n == small)
+    findings.append(Finding('peak memory, (a) N={0}'.format(small), peak, 'MB'))
     for phase in ('audit', 'enforce'):
         findings.append(Finding('(g) {0} of {1} vs (e) {0} of the same'.format(phase, fleet), ratio(
             medians[('hosts', phase, fleet)]['wall'], medians[('role_discovery', phase, fleet)]['wall']), 'x the role'))

@@ -27,6 +27,7 @@ from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import (
     check_inputs_cover_accounts,
     check_list,
     check_region,
+    check_run_inputs,
     check_subuser_name,
     discovered_accounts,
     header_problem,
@@ -38,6 +39,8 @@ from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import (
 )
 
 POLICY = {'require_tls': True, 'version': 1.2}
+# The policy of a plan when a test gives none (a test may give None, which is no policy).
+DEFAULT = object()
 TLS12 = {'require_tls': True, 'version': 1.2}
 TLS13 = {'require_tls': True, 'version': 1.3}
 SUBUSERS_FIELD = 'enforced_tls_baseline_subusers[0]'
@@ -50,11 +53,13 @@ def discovered(username, region='global', disabled=False):
             'region': region}
 
 
-def plan_of(policy=POLICY, subusers=(), discovered=None, exclude=(), **kwargs):
+def plan_of(policy=DEFAULT, subusers=(), discovered=None, exclude=(), region=None, enforcement='minimum', **kwargs):
     """A plan from the role's inputs, each checked as the fleet step checks it."""
+    policy = POLICY if policy is DEFAULT else policy
     listing = discovered_accounts(discovered) if discovered is not None else None
-    return build_plan(policy, accounts_from_inputs(list(subusers)), discovered=listing,
-                      exclude=check_exclude(list(exclude)), **kwargs)
+    baseline, region, enforcement = check_run_inputs(policy, region, enforcement)
+    return build_plan(baseline, accounts_from_inputs(list(subusers)), discovered=listing,
+                      exclude=check_exclude(list(exclude)), region=region, enforcement=enforcement, **kwargs)
 
 
 def plan_error(*args, **kwargs):
@@ -117,8 +122,8 @@ def test_build_plan_validates_the_policy_and_keeps_only_given_settings():
     (check_enforcement, (None,), 'enforced_tls_baseline_enforcement must be one of exact, minimum; got null'),
     (check_enforcement, (True,), 'enforced_tls_baseline_enforcement must be one of exact, minimum; got true (boolean)'),
     (check_exemption, ('yes', 'r', 'lab', 'exempt', 'reason'), "lab: exempt must be true or false; got 'yes' (string)"),
-    (check_exemption, (True, '  ', 'lab', 'exempt', 'reason'), 'lab: an exempt account needs reason, so that reports can'
-                                                        ' say why'),
+    (check_exemption, (True, '  ', 'lab', 'exempt', 'reason'),
+     'lab: an exempt account needs reason, so that reports can say why'),
     (check_list, ('a', 'exclude'), 'exclude must be a list; got string'),
     (check_subuser_name, ('', 'names[0]'), 'names[0] must not be empty or only whitespace'),
     (as_subuser_list, ({'name': 'a'},), 'expected a list of subusers, or text with one name per line; got dict'),
@@ -202,9 +207,12 @@ def test_build_plan_keeps_the_enforcement(enforcement):
     assert plan_of(subusers=['a'], enforcement=enforcement)['enforcement'] == enforcement
 
 
-def test_build_plan_names_the_policy_field_it_is_given():
-    with pytest.raises(PlanError, match=starts('the policy must be a dict')):
-        build_plan('x', policy_field='the policy')
+def test_check_run_inputs_checks_each_once_and_gives_them_normalised():
+    assert check_run_inputs({'require_tls': True, 'version': '1.20'}, 'eu', 'exact') == (TLS12, 'eu', 'exact')
+    with pytest.raises(PlanError, match=starts('enforced_tls_baseline_region must be one of global, eu')):
+        check_run_inputs(POLICY, 'us')
+    with pytest.raises(PlanError, match=starts('enforced_tls_baseline_enforcement must be one of')):
+        check_run_inputs(POLICY, None, 'floor')
 
 
 # ---------------------------------------------------------------------------

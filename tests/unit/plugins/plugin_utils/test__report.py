@@ -45,7 +45,8 @@ PARENT = Account(None)
 FORBIDDEN = "GET /v3/user/settings/enforced_tls for subuser 'c' failed with HTTP 403 Forbidden"
 
 
-def plan_of(policy=POLICY, subusers=(), discovered=None, exclude=(), **kwargs):
+def plan_of(policy=None, subusers=(), discovered=None, exclude=(), **kwargs):
+    policy = POLICY if policy is None else policy
     listing = discovered_accounts(discovered) if discovered is not None else None
     return build_plan(policy, accounts_from_inputs(list(subusers)), discovered=listing,
                       exclude=check_exclude(list(exclude)), **kwargs)

@@ -29,7 +29,8 @@ def account(name, status, before=None, after=None, reason=None):
             'differences': [], 'stricter': [], 'reason': reason}
 
 
-def small_report(mode='audit', enforcement='minimum', policy=POLICY, warnings=('Only the parent account.',)):
+def small_report(mode='audit', enforcement='minimum', policy=None, warnings=('Only the parent account.',)):
+    policy = POLICY if policy is None else policy
     return {
         'mode': mode,
         'generated_at': '2026-12-03T12:00:00Z',
