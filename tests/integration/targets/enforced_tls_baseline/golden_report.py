@@ -37,8 +37,8 @@ def main(report_path, golden_path):
         golden = json.dumps(normalised(json.load(handle)), indent=1, sort_keys=True).splitlines()
     if report == golden:
         return 0
-    sys.stdout.writelines(line + '\n' for line in difflib.unified_diff(golden, report, golden_path, report_path,
-                                                                                    lineterm=''))
+    diff = difflib.unified_diff(golden, report, golden_path, report_path, lineterm='')
+    sys.stdout.writelines(line + '\n' for line in diff)
     return 1
 
 
