@@ -119,36 +119,52 @@ class ActionModule(ActionBase):
             result.update(failed=True, msg=str(error))
             return result
         parent_result, group_results = self._apply(plan, args, task_vars)
+        calls = [parent_result] + group_results
         report = build_report(plan, parent_result=parent_result, group_results=group_results,
                               check_mode=bool(self._task.check_mode), generated_at=self._now(), warnings=warnings)
+        if args['account_source'] == FROM_HOSTS:
+            result.update(self._batch_of_hosts(report, args))
+        else:
+            result.update(self._run_of_inputs(report, args, calls))
         # The task shows the calls' warnings too (an update applied although SendGrid answered it with an error;
         # ansible-core 2.19 and later show them on their own). The report has the plan's; each such account's
         # reason says what happened.
-        warnings = list(warnings) + [warning for call in [parent_result] + group_results
-                                     for warning in (call or {}).get('warnings') or []]
-        batch_summary = report['summary']
-        if args['account_source'] == FROM_HOSTS:
-            result['outcomes'] = write_outcomes(C.DEFAULT_LOCAL_TMP, index_outcomes(report))
-            report = self._add_to_run(report)
-        if args['report_dir']:
-            write_report_files(args['report_dir'], report)
-        result.update(
-            changed=False,
-            msg=summary_line(report, args['report_dir'] and '{0}/{1}'.format(args['report_dir'], MARKDOWN_FILE)),
-            failure=verdict(report, args['fail_on_drift']),
-            ansible_stats=custom_stats(batch_summary),
-        )
-        if args['account_source'] == FROM_HOSTS:
-            # Each host's task reports its own account (changed, diff); the batch's report stays out of every
-            # host's variables.
-            result.update(mode=report['mode'], summary=batch_summary)
-        else:
-            result.update(report, changed=bool(batch_summary['drift'] or batch_summary['changed']))
-            if self._task.diff:
-                result['diff'] = account_diffs([parent_result] + group_results)
+        warnings = list(warnings) + [warning for call in calls for warning in (call or {}).get('warnings') or []]
         if warnings:
             result['warnings'] = warnings
         return result
+
+    def _run_of_inputs(self, report, args, calls):
+        """The result of a run over the role's inputs: the report itself, its files, its summary line and verdict,
+        and the counts. The task is changed when an account is (or, in check mode, would be)."""
+        self._write_report_files(report, args)
+        summary = report['summary']
+        result = dict(report, changed=bool(summary['drift'] or summary['changed']),
+                      ansible_stats=custom_stats(summary), **self._summed_up(report, args))
+        if self._task.diff:
+            result['diff'] = account_diffs(calls)
+        return result
+
+    def _batch_of_hosts(self, report, args):
+        """The result of a play batch of hosts: where each host's task finds its account's outcome, and the batch's
+        counts; the report files hold the run so far. Each host's task reports its own account (changed, diff),
+        so the batch's report stays out of every host's variables."""
+        result = dict(outcomes=write_outcomes(C.DEFAULT_LOCAL_TMP, index_outcomes(report)), changed=False,
+                      mode=report['mode'], summary=report['summary'], ansible_stats=custom_stats(report['summary']))
+        run_report = self._add_to_run(report)
+        self._write_report_files(run_report, args)
+        result.update(self._summed_up(run_report, args))
+        return result
+
+    @staticmethod
+    def _write_report_files(report, args):
+        if args['report_dir']:
+            write_report_files(args['report_dir'], report)
+
+    @staticmethod
+    def _summed_up(report, args):
+        markdown = args['report_dir'] and '{0}/{1}'.format(args['report_dir'], MARKDOWN_FILE)
+        return {'msg': summary_line(report, markdown), 'failure': verdict(report, args['fail_on_drift'])}
 
     # -- the plan, before any request that could write ------------------------------------
 

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""One host's own result from its account's outcome in the batch step.
+"""One host's own result from its account's outcome in the fleet step of its play batch.
 Documented in plugins/modules/sendgrid_enforced_tls_host_result.py."""
 
 from __future__ import annotations
