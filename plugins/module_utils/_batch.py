@@ -220,9 +220,11 @@ def name_some(names: List[str], limit: int = NAMED_IN_MESSAGES, noun: str = '') 
 
 
 def failure_message(results: List[dict], action: str = 'enforce TLS on', key_failure: Optional[SendGridError] = None,
-                    describe_error: Callable[[SendGridError], str] = message_of) -> Optional[str]:
+                    describe_error: Callable[[SendGridError], str] = message_of,
+                    where: str = 'results') -> Optional[str]:
     """One bounded message: the failed accounts (the first few by name) and the first error in full;
-    after a key failure, that the key is unusable and how many accounts were not attempted."""
+    after a key failure, that the key is unusable and how many accounts were not attempted. ``where`` names
+    the return value that holds every account's result."""
     failed = [result for result in results if result['failed']]
     if not failed:
         return None
@@ -231,7 +233,7 @@ def failure_message(results: List[dict], action: str = 'enforce TLS on', key_fai
         tried = [result['account'] for result in failed if not result.get('not_attempted')]
         return ('The API key is not usable, so the batch stopped: {0} of {1} accounts were not attempted, and no'
                 ' further request was sent. {2} Accounts that failed: {3}. Every account has its own result in'
-                ' results.'.format(skipped, len(results), describe_error(key_failure), name_some(tried)))
+                ' {4}.'.format(skipped, len(results), describe_error(key_failure), name_some(tried), where))
     names = name_some([result['account'] for result in failed])
     return ('Could not {0} {1} of {2} accounts: {3}. First error: {4} Every account has its own result in'
-            ' results.'.format(action, len(failed), len(results), names, failed[0]['msg']))
+            ' {5}.'.format(action, len(failed), len(results), names, failed[0]['msg'], where))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import random
 import time
-from typing import List, Optional
+from typing import List, Optional, Tuple
 from urllib.parse import urlsplit
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import (
@@ -59,7 +59,9 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._http import (
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_value, quoted
 from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api import (
+    BLOCKS_PATH,
     ENFORCED_TLS_PATH,
+    MAX_BLOCKS,
     MAX_PAGE_SIZE,
     REGION_URLS,
     SUBUSER_REGIONS,
@@ -68,6 +70,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api imp
     body_excerpt,
     error_hint,
     error_id_note,
+    normalize_block,
     normalize_subuser,
     read_error_body,
     status_cause,
@@ -96,6 +99,14 @@ def resolve_base_url(region: str = 'global', api_url: Optional[str] = None) -> s
         raise SendGridConfigError('region must be one of {0}; got {1}'.format(
             ', '.join(sorted(REGION_URLS)), quoted(region)))
     return REGION_URLS[region]
+
+
+def check_page_size(page_size) -> int:
+    """A listing's page size: a whole number from 1 to MAX_PAGE_SIZE (the most SendGrid's listings take)."""
+    if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise SendGridConfigError('page_size must be a whole number from 1 to {0}; got {1}'.format(
+            MAX_PAGE_SIZE, describe_value(page_size)))
+    return page_size
 
 
 def insecure_endpoint_warning(base_url: str, setting: str = 'validate_certs is false') -> str:
@@ -157,43 +168,17 @@ class SendGridClient:
         if region not in SUBUSER_REGIONS:
             raise SendGridConfigError('region must be one of {0}; got {1}'.format(
                 ', '.join(SUBUSER_REGIONS), quoted(region)))
-        if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise SendGridConfigError('page_size must be a whole number from 1 to {0}; got {1}'.format(
-                MAX_PAGE_SIZE, describe_value(page_size)))
+        check_page_size(page_size)
         if username_prefix:
             check_username(username_prefix, 'username')
-        subusers = []
-        seen = set()
-        offset = 0
-        longest_page = 0
-        while True:
-            params = {'limit': int(page_size), 'offset': offset, 'include_region': 'true'}
-            if username_prefix:
-                params['username'] = username_prefix
-            if region != 'all':
-                params['region'] = region
-            page = self.request('GET', SUBUSERS_PATH, on_behalf_of, params=params)
-            if not isinstance(page, list):
-                raise SendGridResponseError(
-                    "SendGrid's answer to GET {0} (offset {1}) is not a list of subusers: {2!r}".format(
-                        SUBUSERS_PATH, offset, body_excerpt(str(page))))
-            new = 0
-            for entry in page:
-                subuser = normalize_subuser(entry, offset)
-                if subuser['username'] in seen:
-                    continue
-                seen.add(subuser['username'])
-                new += 1
-                if region == 'all' or subuser['region'] == region:
-                    subusers.append(subuser)
-            if not page or (len(page) < page_size and len(page) < longest_page):
-                return subusers
-            if not new:
-                raise SendGridResponseError(
-                    'GET {0} answered the same subusers again at offset {1}; stopped paging rather than loop'
-                    ' forever.'.format(SUBUSERS_PATH, offset))
-            longest_page = max(longest_page, len(page))
-            offset += len(page)
+        params = {'limit': int(page_size), 'include_region': 'true'}
+        if username_prefix:
+            params['username'] = username_prefix
+        if region != 'all':
+            params['region'] = region
+        listing = self._listing(SUBUSERS_PATH, 'subusers', params, on_behalf_of, normalize_subuser,
+                                identity=lambda subuser: subuser['username'])
+        return [subuser for subuser in listing if region == 'all' or subuser['region'] == region]
 
     def find_subusers(self, username: str, region: str = 'all', page_size: int = SUBUSERS_PAGE_SIZE,
                       on_behalf_of: Optional[str] = None) -> List[dict]:
@@ -204,6 +189,67 @@ class SendGridClient:
         """
         check_username(username, 'username')
         return select_username(self.list_subusers(username, region, page_size, on_behalf_of), username)
+
+    def list_blocks(self, on_behalf_of: Optional[str] = None, start_time: Optional[int] = None,
+                    end_time: Optional[int] = None, page_size: int = MAX_PAGE_SIZE,
+                    max_entries: int = MAX_BLOCKS) -> Tuple[List[dict], bool]:
+        """The account's blocks list, created from ``start_time`` to ``end_time`` (Unix times, inclusive;
+        None for no bound), ``page_size`` entries a request, every page.
+
+        Returns the entries (``{created, email, reason, status}``) and whether they are all of them:
+        reading stops after ``max_entries`` (and says so), a bound on a list that can be long. As for
+        the subusers, paging stops at an empty page, or at a page shorter than both ``page_size`` and an
+        earlier page; a page of nothing new stops it with an error rather than looping.
+        """
+        check_page_size(page_size)
+        params = {'limit': int(page_size)}
+        for name, value in (('start_time', start_time), ('end_time', end_time)):
+            if value is not None:
+                params[name] = int(value)
+        entries = []
+        for entry in self._listing(BLOCKS_PATH, 'blocks', params, on_behalf_of, normalize_block,
+                                   identity=lambda block: (block['email'], block['created']), limit_honoured=True):
+            if len(entries) == max_entries:
+                return entries, False
+            entries.append(entry)
+        return entries, True
+
+    def _listing(self, path, what, params, on_behalf_of, normalize, identity, limit_honoured=False):
+        """The entries of a listing SendGrid pages with ``limit`` and ``offset``, each normalized
+        (``normalize(entry, on_behalf_of, offset)``) and given once (by ``identity``), read a page at a time
+        as they are taken.
+
+        The answer is a bare array with no total. Where a server may cap ``limit`` below what was asked
+        (the subusers' listing), a page shorter than asked does not prove it is the last: paging stops at
+        an empty page, or at a page shorter than both the page size and an earlier page. Where the spec
+        bounds ``limit`` and the page size is within it (``limit_honoured``), a shorter page is the last.
+        A page of nothing new stops it with an error rather than looping.
+        """
+        seen = set()
+        offset = 0
+        longest_page = 0
+        while True:
+            page = self.request('GET', path, on_behalf_of, params=dict(params, offset=offset))
+            if not isinstance(page, list):
+                raise SendGridResponseError(
+                    "SendGrid's answer to GET {0} for {1} (offset {2}) is not a list of {3}: {4!r}".format(
+                        path, describe_account(on_behalf_of), offset, what, body_excerpt(str(page))),
+                    account=on_behalf_of)
+            new = 0
+            for item in page:
+                entry = normalize(item, on_behalf_of, offset)
+                if identity(entry) not in seen:
+                    seen.add(identity(entry))
+                    new += 1
+                    yield entry
+            if not page or (len(page) < params['limit'] and (limit_honoured or len(page) < longest_page)):
+                return
+            if not new:
+                raise SendGridResponseError(
+                    'GET {0} for {1} answered the same {2} again at offset {3}; stopped paging rather than loop'
+                    ' forever.'.format(path, describe_account(on_behalf_of), what, offset), account=on_behalf_of)
+            longest_page = max(longest_page, len(page))
+            offset += len(page)
 
     def _settings(self, answer, method, on_behalf_of, parse=normalize_settings):
         try:

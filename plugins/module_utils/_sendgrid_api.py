@@ -37,9 +37,13 @@ REGION_URLS = {
 }
 ENFORCED_TLS_PATH = '/v3/user/settings/enforced_tls'
 SUBUSERS_PATH = '/v3/subusers'
+BLOCKS_PATH = '/v3/suppression/blocks'
 # Other clients of GET /v3/subusers page with 500, the most SendGrid accepts (it refuses 501).
 SUBUSERS_PAGE_SIZE = 500
 MAX_PAGE_SIZE = 500
+# The most entries of one account's blocks list a call reads (its pages of MAX_PAGE_SIZE): the list can
+# be long, and its pages cost a request each.
+MAX_BLOCKS = 100000
 # The regions GET /v3/subusers filters by (include_region and region), and all of them.
 SUBUSER_REGIONS = ('all',) + REGIONS
 # How much of a body without a SendGrid error message a message shows.
@@ -58,6 +62,7 @@ REQUIRED_SCOPES = {
     ('GET', ENFORCED_TLS_PATH): 'user.settings.enforced_tls.read',
     ('PATCH', ENFORCED_TLS_PATH): 'user.settings.enforced_tls.update',
     ('GET', SUBUSERS_PATH): 'subusers.read',
+    ('GET', BLOCKS_PATH): 'suppression.blocks.read',
 }
 
 
@@ -66,12 +71,12 @@ def body_excerpt(text: Optional[str]) -> str:
     return excerpt(' '.join((text or '').split()), MAX_BODY_EXCERPT)
 
 
-def normalize_subuser(entry, offset: int = 0) -> dict:
+def normalize_subuser(entry, on_behalf_of: Optional[str] = None, offset: int = 0) -> dict:
     """One entry of GET /v3/subusers as ``{username, id, email, disabled, region}``."""
     if not isinstance(entry, dict) or not isinstance(entry.get('username'), str) or not entry['username']:
         raise SendGridResponseError(
             "SendGrid's answer to GET {0} (offset {1}) holds an entry without a username: {2!r}".format(
-                SUBUSERS_PATH, offset, body_excerpt(str(entry))))
+                SUBUSERS_PATH, offset, body_excerpt(str(entry))), account=on_behalf_of)
     return {
         'username': entry['username'],
         'id': entry.get('id'),
@@ -80,6 +85,20 @@ def normalize_subuser(entry, offset: int = 0) -> dict:
         # SendGrid leaves the region out for accounts that predate regions: those are global.
         'region': entry.get('region') or 'global',
     }
+
+
+def normalize_block(entry, on_behalf_of: Optional[str], offset: int = 0) -> dict:
+    """One entry of GET /v3/suppression/blocks as ``{created, email, reason, status}`` (the spec's
+    ``BlocksResponse``): ``created`` a Unix time, the others text ('' when left out)."""
+    created = entry.get('created') if isinstance(entry, dict) else None
+    if isinstance(created, bool) or not isinstance(created, int) or not isinstance(entry.get('email'), str):
+        raise SendGridResponseError(
+            "SendGrid's answer to GET {0} for {1} (offset {2}) holds an entry without a created time or an email:"
+            ' {3!r}'.format(BLOCKS_PATH, describe_account(on_behalf_of), offset, body_excerpt(str(entry))),
+            account=on_behalf_of)
+    return {'created': created, 'email': entry['email'],
+            'reason': entry['reason'] if isinstance(entry.get('reason'), str) else '',
+            'status': entry['status'] if isinstance(entry.get('status'), str) else ''}
 
 
 class ErrorBody(NamedTuple):

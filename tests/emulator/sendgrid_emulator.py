@@ -22,6 +22,20 @@ The API it serves (HTTP/1.1 with keep-alive, on 127.0.0.1 only):
   each naming its field).
 * ``GET /v3/subusers``: a bare JSON array; ``limit``, ``offset``, ``username``,
   ``region`` (all, global, eu) and ``include_region``; scope ``subusers.read``.
+* ``GET /v3/suppression/blocks``: an account's blocks list (``On-Behalf-Of`` as above), a bare JSON
+  array of ``{"created", "email", "reason", "status"}``, newest first; ``start_time`` and ``end_time``
+  (Unix times, inclusive), ``limit`` (1 to 500), ``offset`` and ``email`` (a prefix; ``%`` is a
+  wildcard); scope ``suppression.blocks.read``. An account can have recipients at domains without
+  TLS (``tls_less_domains`` in ``--config`` or ``PATCH /_emulator/state``: a domain and how many
+  recipients it has): when an update turns its ``require_tls`` on, a block for each of them appears,
+  dated at the update, with the reason of the fault ``tls_block_reason`` (by default "TLS required
+  but not supported", the description SendGrid's documentation gives the block event; what the list
+  entry says is not documented). Other entries come from ``blocks`` in the config.
+* The request's types are the official specs' (``tsg_enforced_tls_v3.yaml``,
+  ``tsg_subusers_v3.yaml``, ``tsg_suppressions_v3.yaml``): ``version`` is a JSON number, the
+  booleans are booleans, integer query parameters are integers within their bounds, and a query
+  parameter a spec does not name is refused with a 400 naming it, so that a request that passes here
+  is one SendGrid takes.
 * Every error answer but the 429 (whose body SendGrid documents without one) carries SendGrid's
   error ``id`` (``{"errors": [...], "id": ...}``, the id SendGrid support asks for): a random hex
   id per answer, also in the request log
@@ -47,7 +61,10 @@ Its own control API, under ``/_emulator/`` (no auth, never logged or rate limite
   With ``--request-log FILE``, each entry is also appended to FILE as a JSON line as
   it is answered, so the log survives the emulator being stopped mid-run.
 * ``GET /_emulator/state``: every account's setting; ``PATCH`` sets some
-  (``{"parent": {...}, "subusers": {"name": {...}}}``).
+  (``{"parent": {...}, "subusers": {"name": {...}}}``), and, by account name (``(parent)`` for the
+  parent), its ``tls_less_domains`` (``{"tls_less_domains": {"name": {"domain.example": 2}}}``) and
+  its blocks list (``{"blocks": {"name": [{"created", "email", "reason", "status"}]}}``).
+* ``GET /_emulator/blocks``: every account's blocks list, by account name.
 * ``GET``/``PATCH /_emulator/faults``: fault injection (see ``DEFAULT_FAULTS``);
   ``fail_next`` queues one-shot faults, e.g. ``[{"status": 429, "retry_after": 1}]``.
   ``stop_at`` (or ``--stop-at PATCH:acct-05``) names the request the emulator stops at, e.g.
@@ -92,11 +109,21 @@ from urllib.parse import parse_qs, urlsplit
 
 ENFORCED_TLS_PATH = '/v3/user/settings/enforced_tls'
 SUBUSERS_PATH = '/v3/subusers'
+BLOCKS_PATH = '/v3/suppression/blocks'
 CONTROL_PREFIX = '/_emulator/'
 READ_SCOPE = 'user.settings.enforced_tls.read'
 UPDATE_SCOPE = 'user.settings.enforced_tls.update'
 SUBUSERS_SCOPE = 'subusers.read'
-ALL_SCOPES = [READ_SCOPE, UPDATE_SCOPE, SUBUSERS_SCOPE]
+BLOCKS_SCOPE = 'suppression.blocks.read'
+ALL_SCOPES = [READ_SCOPE, UPDATE_SCOPE, SUBUSERS_SCOPE, BLOCKS_SCOPE]
+# The query parameters each listing takes, as its official spec names them; others are refused.
+SUBUSERS_PARAMETERS = ('username', 'limit', 'offset', 'region', 'include_region')
+BLOCKS_PARAMETERS = ('start_time', 'end_time', 'limit', 'offset', 'email')
+# GET /v3/suppression/blocks: at most 500 a page (the spec's maximum); the spec leaves the default unsaid.
+BLOCKS_MAX_LIMIT = 500
+BLOCKS_DEFAULT_LIMIT = 500
+# A block entry's status, as the spec's example shows it.
+BLOCK_STATUS = '4.0.0'
 VERSIONS = ('1.1', '1.2', '1.3')
 PARENT = '(parent)'
 DEFAULT_KEY = 'SG.emulator-full-access'
@@ -155,6 +182,8 @@ DEFAULT_FAULTS = {
                                 # an update fails, the read before it does not)
     'stop_at': None,            # the request that ends the emulator, unapplied and unanswered: {"method", "account"}
     'unanswered_accounts': [],  # accounts whose API requests get no answer (the connection is held open)
+    'tls_block_reason': 'TLS required but not supported',  # the reason of the blocks an update turning
+                                # require_tls on makes at an account's tls_less_domains (not documented)
 }
 # The keys of a stop_at rule, and of the part of a fail_next fault that says which request it is for.
 REQUEST_MATCH_KEYS = ('method', 'account')
@@ -188,7 +217,7 @@ def check_fault_values(faults):
 
 def endpoint_name(method, path):
     """The rate-limit window of a request: ``GET /v3/subusers``; paths the emulator does not serve share one."""
-    if path in (ENFORCED_TLS_PATH, SUBUSERS_PATH):
+    if path in (ENFORCED_TLS_PATH, SUBUSERS_PATH, BLOCKS_PATH):
         return '{0} {1}'.format(method, path)
     return 'other'
 
@@ -254,7 +283,8 @@ def canonical_version(value):
     return '{0:f}'.format(number.normalize())
 
 
-def make_subuser(index, username, settings, region='global', disabled=False, legacy=False, fail_status=None):
+def make_subuser(index, username, settings, region='global', disabled=False, legacy=False, fail_status=None,
+                 blocks=(), tls_less_domains=None):
     return {
         'id': 1000 + index,
         'username': username,
@@ -264,12 +294,39 @@ def make_subuser(index, username, settings, region='global', disabled=False, leg
         'legacy': legacy,
         'fail_status': fail_status,
         'settings': dict(settings),
+        'blocks': [check_block(block) for block in blocks],
+        'tls_less_domains': check_tls_less_domains(tls_less_domains),
     }
+
+
+def check_block(block):
+    """A blocks list entry as the spec types it: created (integer), email, reason and status (strings)."""
+    if (not isinstance(block, dict) or isinstance(block.get('created'), bool) or not isinstance(block.get('created'), int)
+            or not all(isinstance(block.get(field), str) for field in ('email', 'reason', 'status'))):
+        raise ValueError('a block is an object with created (a Unix time) and email, reason and status (strings);'
+                         ' got {0!r}'.format(block))
+    return {field: block[field] for field in ('created', 'email', 'reason', 'status')}
+
+
+def check_tls_less_domains(domains):
+    """An account's recipient domains without TLS: a list of domains (one recipient each), or how many
+    recipients each has."""
+    if domains is None:
+        return {}
+    if isinstance(domains, list):
+        domains = dict.fromkeys(domains, 1)
+    if not isinstance(domains, dict) or not all(
+            isinstance(domain, str) and domain and isinstance(count, int) and not isinstance(count, bool)
+            and count >= 1 for domain, count in domains.items()):
+        raise ValueError('tls_less_domains is a list of domains or an object of domain to a number of recipients;'
+                         ' got {0!r}'.format(domains))
+    return dict(domains)
 
 
 def build_config(args):
     """The initial state: keys, parent account and subusers, from the command line and --config."""
-    config = {'keys': {}, 'parent': {'settings': dict(DEFAULT_SETTINGS), 'legacy': False},
+    config = {'keys': {}, 'parent': {'settings': dict(DEFAULT_SETTINGS), 'legacy': False, 'blocks': [],
+                                     'tls_less_domains': {}},
               'subusers': [], 'faults': copy.deepcopy(DEFAULT_FAULTS)}
     rng = random.Random(args.seed)
     for index in range(args.subusers):
@@ -284,13 +341,16 @@ def build_config(args):
         if 'parent' in loaded:
             config['parent']['settings'].update(loaded['parent'].get('settings', {}))
             config['parent']['legacy'] = bool(loaded['parent'].get('legacy', False))
+            config['parent']['blocks'] = [check_block(block) for block in loaded['parent'].get('blocks', [])]
+            config['parent']['tls_less_domains'] = check_tls_less_domains(loaded['parent'].get('tls_less_domains'))
         offset = len(config['subusers'])
         for index, entry in enumerate(loaded.get('subusers', [])):
             settings = dict(DEFAULT_SETTINGS)
             settings.update(entry.get('settings', {}))
             config['subusers'].append(make_subuser(
                 offset + index, entry['username'], settings, entry.get('region', 'global'),
-                bool(entry.get('disabled', False)), bool(entry.get('legacy', False)), entry.get('fail_status')))
+                bool(entry.get('disabled', False)), bool(entry.get('legacy', False)), entry.get('fail_status'),
+                entry.get('blocks', ()), entry.get('tls_less_domains')))
         config['faults'].update(loaded.get('faults', {}))
     if args.stop_at is not None:
         config['faults']['stop_at'] = args.stop_at
@@ -356,8 +416,25 @@ class Emulator:
                 'subusers': {name: dict(entry['settings']) for name, entry in self.subusers.items()},
             }
 
+    def named_account(self, name):
+        """An account by its name in the control API: ``(parent)``, or a known subuser."""
+        if name == PARENT:
+            return self.parent
+        if name not in self.subusers:
+            raise ApiError(400, 'no account {0!r}'.format(name))
+        return self.subusers[name]
+
+    def blocks_snapshot(self):
+        with self._lock:
+            accounts = dict({PARENT: self.parent}, **self.subusers)
+            return {name: [dict(block) for block in entry['blocks']] for name, entry in accounts.items()}
+
     def set_state(self, changes):
         with self._lock:
+            for name, domains in changes.get('tls_less_domains', {}).items():
+                self.named_account(name)['tls_less_domains'] = check_tls_less_domains(domains)
+            for name, blocks in changes.get('blocks', {}).items():
+                self.named_account(name)['blocks'] = [check_block(block) for block in blocks]
             if 'parent' in changes:
                 self.parent['settings'].update(changes['parent'])
                 self.parent.pop('lag', None)
@@ -599,6 +676,8 @@ class Emulator:
             if not self.faults['ignore_patch']:
                 previous = dict(entry['settings'])
                 entry['settings'].update(changes)
+                if entry['settings']['require_tls'] and not previous['require_tls']:
+                    self._block_tls_less_recipients(entry)
                 lag_ms = float(self.faults['read_lag_ms'] or 0)
                 if lag_ms > 0 and entry['settings'] != previous:
                     lag = entry.get('lag')
@@ -608,8 +687,39 @@ class Emulator:
             omit = list(self.faults['patch_answer_omits'] or [])
         return 200, self.settings_answer(entry, omit=omit), None
 
+    def _block_tls_less_recipients(self, entry):
+        """TLS is now required: the account's mail to its recipients at domains without TLS is dropped, and each
+        such recipient lands on its blocks list, dated now (the caller holds the lock)."""
+        listed = {block['email'] for block in entry['blocks']}
+        created = int(time.time() + self.faults['clock_skew_seconds'])  # server_time(), under the lock held
+        for domain, recipients in sorted(entry['tls_less_domains'].items()):
+            for number in range(1, recipients + 1):
+                email = 'recipient{0}@{1}'.format(number, domain)
+                if email not in listed:
+                    entry['blocks'].append({'created': created, 'email': email,
+                                            'reason': self.faults['tls_block_reason'], 'status': BLOCK_STATUS})
+
+    def list_blocks(self, scopes, on_behalf_of, query):
+        require_scope(scopes, BLOCKS_SCOPE)
+        check_parameters(query, BLOCKS_PARAMETERS)
+        _name, entry = self.account(on_behalf_of)
+        start_time = query_int(query, 'start_time', None, 0, None)
+        end_time = query_int(query, 'end_time', None, 0, None)
+        limit = query_int(query, 'limit', BLOCKS_DEFAULT_LIMIT, 1, BLOCKS_MAX_LIMIT, cap=False)
+        offset = query_int(query, 'offset', 0, 0, None)
+        email = query.get('email', [None])[0]
+        with self._lock:
+            blocks = [dict(block) for block in entry['blocks']]
+        blocks = [block for block in blocks
+                  if (start_time is None or block['created'] >= start_time)
+                  and (end_time is None or block['created'] <= end_time)
+                  and (not email or email_matches(block['email'], email))]
+        blocks.sort(key=lambda block: (-block['created'], block['email']))
+        return 200, blocks[offset:offset + limit], None
+
     def list_subusers(self, scopes, query):
         require_scope(scopes, SUBUSERS_SCOPE)
+        check_parameters(query, SUBUSERS_PARAMETERS)
         limit = query_int(query, 'limit', SUBUSERS_DEFAULT_LIMIT, 1, int(self.faults['subusers_max_limit']))
         offset = query_int(query, 'offset', 0, 0, None)
         username = query.get('username', [None])[0]
@@ -639,7 +749,8 @@ def require_scope(scopes, scope):
         raise ApiError(403, 'access forbidden')
 
 
-def query_int(query, name, default, minimum, maximum):
+def query_int(query, name, default, minimum, maximum, cap=True):
+    """An integer query parameter; past ``maximum`` it is capped (``cap``) or refused, as the endpoint does."""
     values = query.get(name)
     if not values:
         return default
@@ -649,7 +760,31 @@ def query_int(query, name, default, minimum, maximum):
         raise ApiError(400, '{0} must be an integer'.format(name), field=name)
     if value < minimum:
         raise ApiError(400, '{0} must be at least {1}'.format(name, minimum), field=name)
+    if maximum and value > maximum and not cap:
+        raise ApiError(400, '{0} must be at most {1}'.format(name, maximum), field=name)
     return min(value, maximum) if maximum else value
+
+
+def check_parameters(query, known):
+    """Refuse a query parameter the endpoint's spec does not name."""
+    unknown = sorted(set(query) - set(known))
+    if unknown:
+        raise ApiError(400, 'unknown query parameter {0}'.format(unknown[0]), field=unknown[0])
+
+
+def email_matches(email, pattern):
+    """The blocks list's ``email`` filter: addresses that start with it; ``%`` stands for any text."""
+    parts = pattern.lower().split('%')
+    text = email.lower()
+    if not text.startswith(parts[0]):
+        return False
+    position = len(parts[0])
+    for part in parts[1:]:
+        found = text.find(part, position)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
 
 
 def validate_settings_body(raw_body):
@@ -669,11 +804,15 @@ def validate_settings_body(raw_body):
             else:
                 errors.append({'field': field, 'message': '{0} must be a boolean'.format(field), 'help': SETTINGS_HELP})
     if 'version' in body:
-        text = canonical_version(body['version'])
+        # The spec types version as a number: "1.2", a string, is refused as SendGrid would refuse it.
+        number = body['version'] if isinstance(body['version'], (int, float)) and not isinstance(body['version'], bool) \
+            else None
+        text = canonical_version(number) if number is not None else None
         if text in VERSIONS:
             changes['version'] = float(text)
         else:
-            errors.append({'field': 'version', 'message': 'version must be one of 1.1, 1.2, 1.3', 'help': SETTINGS_HELP})
+            errors.append({'field': 'version', 'message': 'version must be a number, one of 1.1, 1.2, 1.3',
+                           'help': SETTINGS_HELP})
     if errors:
         error = ApiError(400, errors[0]['message'], errors[0]['field'], help_text=SETTINGS_HELP)
         error.body = {'errors': errors}
@@ -775,6 +914,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send_json(200, {'cleared': True})
             if name == 'state' and self.command == 'GET':
                 return self.send_json(200, emulator.snapshot())
+            if name == 'blocks' and self.command == 'GET':
+                return self.send_json(200, emulator.blocks_snapshot())
             if name == 'state' and self.command in ('PATCH', 'PUT', 'POST'):
                 emulator.set_state(payload)
                 return self.send_json(200, emulator.snapshot())
@@ -835,7 +976,9 @@ class Handler(BaseHTTPRequestHandler):
                 status, answer, fault_name = emulator.patch_enforced_tls(scopes, on_behalf_of, body)
             elif path == SUBUSERS_PATH and method == 'GET':
                 status, answer, fault_name = emulator.list_subusers(scopes, query)
-            elif path in (ENFORCED_TLS_PATH, SUBUSERS_PATH):
+            elif path == BLOCKS_PATH and method == 'GET':
+                status, answer, fault_name = emulator.list_blocks(scopes, on_behalf_of, query)
+            elif path in (ENFORCED_TLS_PATH, SUBUSERS_PATH, BLOCKS_PATH):
                 raise ApiError(405, 'method not allowed')
             else:
                 raise ApiError(404, 'resource not found')

@@ -202,7 +202,8 @@ def test_list_subusers_refuses_an_answer_that_is_not_a_list(make_client, body, s
     with pytest.raises(SendGridResponseError) as excinfo:
         client.list_subusers(page_size=2)
     assert excinfo.value.message == (
-        "SendGrid's answer to GET /v3/subusers (offset 2) is not a list of subusers: {0!r}".format(shown))
+        "SendGrid's answer to GET /v3/subusers for the parent account (offset 2) is not a list of subusers:"
+        " {0!r}".format(shown))
     assert len(session.calls) == 2
 
 
@@ -221,8 +222,8 @@ def test_list_subusers_stops_when_the_server_ignores_the_offset(make_client):
     client, session = server_client(make_client, subusers, ignore_offset=True)
     with pytest.raises(SendGridResponseError) as excinfo:
         client.list_subusers(page_size=4)
-    assert excinfo.value.message == ('GET /v3/subusers answered the same subusers again at offset 4; stopped paging'
-                                     ' rather than loop forever.')
+    assert excinfo.value.message == ('GET /v3/subusers for the parent account answered the same subusers again at'
+                                     ' offset 4; stopped paging rather than loop forever.')
     assert [params['offset'] for params in params_of(session)] == [0, 4]
 
 

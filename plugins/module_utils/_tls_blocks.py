@@ -1,0 +1,142 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# Note that this module util is **PRIVATE** to the collection. It can have breaking changes at any time.
+# Do not use this from other collections or standalone plugins/modules!
+
+"""The mail that Enforced TLS blocks, as pure functions: the time window to read an account's
+blocks list over, and what its entries say.
+
+SendGrid drops a message to a recipient whose server lacks TLS (or a valid certificate, or the
+minimum version) when Enforced TLS requires it, and documents the block event's description as
+"TLS required but not supported". What the entry of the blocks list (``GET
+/v3/suppression/blocks``) says is not documented: the text a TLS block is recognised by is
+``match``, compared regardless of case, anywhere in the entry's reason. Recipient addresses are
+personal data: a summary names recipient domains and counts, never an address.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from typing import List, Optional, Tuple
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import SendGridConfigError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_value, excerpt
+
+DEFAULT_MATCH = 'TLS required but not supported'
+# How far back a read goes when no start is given.
+DEFAULT_SINCE_DAYS = 7
+# How many recipient domains, and how many of the other reasons, a summary names; how much of a reason.
+DEFAULT_MAX_DOMAINS = 20
+MAX_DOMAINS = 1000
+MAX_REASONS = 5
+MAX_REASON_LENGTH = 200
+MAX_MATCH_LENGTH = 200
+NO_DOMAIN = '(no domain)'
+_TIME_FORMS = 'a Unix time (seconds) or an ISO 8601 time such as 2026-12-01T08:00:00Z'
+
+
+def _utc(timestamp: int) -> str:
+    return datetime.datetime.fromtimestamp(timestamp, datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def parse_time(value, field: str) -> int:
+    """A time as a Unix time: ``value`` is one (an integer, or its digits as text) or an ISO 8601 time
+    (a date, or a date and time; UTC unless it says otherwise)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isdigit():
+            return int(text)
+        try:
+            parsed = datetime.datetime.fromisoformat(text[:-1] + '+00:00' if text.endswith(('Z', 'z')) else text)
+        except ValueError:
+            parsed = None
+        if parsed is not None:
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+            return int(parsed.timestamp())
+    raise SendGridConfigError('{0} must be {1}; got {2}'.format(field, _TIME_FORMS, describe_value(value)))
+
+
+def time_window(since, until, now: float) -> Tuple[int, Optional[int]]:
+    """The window to read, as Unix times: from ``since`` (by default DEFAULT_SINCE_DAYS before ``now``)
+    to ``until`` (None: up to now)."""
+    start = parse_time(since, 'since') if since is not None else int(now) - DEFAULT_SINCE_DAYS * 86400
+    end = parse_time(until, 'until') if until is not None else None
+    if end is not None and end < start:
+        raise SendGridConfigError('until ({0}) is before since ({1}); give a window that ends after it starts'.format(
+            _utc(end), _utc(start)))
+    return start, end
+
+
+def check_match(value) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_MATCH_LENGTH:
+        raise SendGridConfigError('match must be the text a TLS block\'s reason holds, 1 to {0} characters; got'
+                                  ' {1}'.format(MAX_MATCH_LENGTH, describe_value(value)))
+    return value
+
+
+def check_max_domains(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DOMAINS:
+        raise SendGridConfigError('max_domains must be a whole number from 1 to {0}; got {1}'.format(
+            MAX_DOMAINS, describe_value(value)))
+    return value
+
+
+def recipient_domain(email: str) -> str:
+    """The domain of a recipient's address, in lower case."""
+    domain = email.rpartition('@')[2].strip().lower() if '@' in email else ''
+    return domain or NO_DOMAIN
+
+
+def is_tls_block(entry: dict, match: str = DEFAULT_MATCH) -> bool:
+    return match.casefold() in entry['reason'].casefold()
+
+
+def _counted(counter: Counter, limit: int, name: str) -> List[dict]:
+    """The most common keys of ``counter``, the largest first (ties by name), as ``{name: key, 'blocks': n}``."""
+    ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+    return [{name: key, 'blocks': count} for key, count in ranked[:limit]]
+
+
+def summarize_blocks(entries: List[dict], match: str = DEFAULT_MATCH, max_domains: int = DEFAULT_MAX_DOMAINS) -> dict:
+    """What an account's blocks list says of Enforced TLS.
+
+    ``tls_blocks``: how many entries' reason holds ``match``; ``domains``: their recipient domains with
+    how many each, the largest first (at most ``max_domains``; ``more_domains`` counts the rest);
+    ``first_blocked``/``last_blocked``: the first and last of them (UTC, ISO 8601), or None;
+    ``other_blocks``: how many entries have another reason, and the most common of those reasons.
+    """
+    tls = [entry for entry in entries if is_tls_block(entry, match)]
+    other = [entry for entry in entries if not is_tls_block(entry, match)]
+    domains = Counter(recipient_domain(entry['email']) for entry in tls)
+    reasons = Counter(excerpt(' '.join(entry['reason'].split()) or '(no reason)', MAX_REASON_LENGTH)
+                      for entry in other)
+    created = [entry['created'] for entry in tls]
+    return {
+        'tls_blocks': len(tls),
+        'domains': _counted(domains, max_domains, 'domain'),
+        'more_domains': max(0, len(domains) - max_domains),
+        'first_blocked': _utc(min(created)) if created else None,
+        'last_blocked': _utc(max(created)) if created else None,
+        'other_blocks': {'count': len(other), 'reasons': _counted(reasons, MAX_REASONS, 'reason')},
+    }
+
+
+def describe_summary(summary: dict) -> str:
+    """One line about an account's TLS blocks: ``3 TLS blocks, at old.example (2), legacy.example (1)``."""
+    if not summary['tls_blocks']:
+        return 'no TLS blocks'
+    shown = ', '.join('{0} ({1})'.format(item['domain'], item['blocks']) for item in summary['domains'])
+    more = ', and {0} more domains'.format(summary['more_domains']) if summary['more_domains'] else ''
+    return '{0} TLS block{1}, at {2}{3}'.format(summary['tls_blocks'], '' if summary['tls_blocks'] == 1 else 's',
+                                               shown, more)
+
+
+def utc_text(timestamp: Optional[int]) -> Optional[str]:
+    return None if timestamp is None else _utc(timestamp)
