@@ -39,6 +39,16 @@ tar -C "$repo_root" -cf - \
     --exclude='__pycache__' --exclude='.pytest_cache' --exclude='*.tar.gz' . \
   | tar -C "$collection_dir" -xf -
 
+# The official API descriptions, from the workplace's reference material beside the checkout (../shared/seeds),
+# for the integration tests that check every request against them. Not part of the collection: only the test
+# tree gets them, and only for integration tests (sanity would lint them as the collection's own files).
+seeds="$repo_root/../shared/seeds"
+if [ "${1:-}" = integration ] && [ -d "$seeds" ]; then
+  specs="$collection_dir/tests/integration/targets/setup_sendgrid_emulator/specs"
+  mkdir -p "$specs"
+  cp "$seeds"/tsg_*.yaml "$specs/"
+fi
+
 cd "$collection_dir"
 status=0
 "$ansible_test" "$@" || status=$?

@@ -11,6 +11,7 @@ Nothing here touches the network or really sleeps.
 from __future__ import annotations
 
 import json
+import threading
 
 from requests.structures import CaseInsensitiveDict
 
@@ -179,3 +180,52 @@ def assert_no_key(error):
     for text in (str(error), repr(error), getattr(error, 'message', ''), repr(getattr(error, 'api_messages', ''))):
         assert API_KEY not in text
         assert API_KEY[3:] not in text
+
+
+# The blocks list on the global API, and the reason SendGrid documents for a message Enforced TLS dropped.
+BLOCKS_URL = 'https://api.sendgrid.com/v3/suppression/blocks'
+TLS_REASON = 'TLS required but not supported'
+
+
+def block(email, reason=TLS_REASON, created=START, status='4.0.0'):
+    """One entry of GET /v3/suppression/blocks as SendGrid sends it."""
+    return {'created': int(created), 'email': email, 'reason': reason, 'status': status}
+
+
+class FakeBlocksServer:
+    """GET /v3/suppression/blocks over fixed lists, one per account, paged with limit and offset like SendGrid.
+
+    ``blocks`` maps account names (the On-Behalf-Of value, None for the parent) to their entries;
+    ``start_time`` and ``end_time`` keep the entries created from/until them (inclusive). ``errors`` maps
+    account names to the FakeResponse answered instead; an account in neither gets a 404. Every request is
+    recorded in ``requests`` as ``(account, params)``; safe to use from many threads. Use as
+    ``FakeSession(forever=lambda: server)``.
+    """
+
+    def __init__(self, blocks, errors=None):
+        self.blocks = dict((name, list(entries)) for name, entries in blocks.items())
+        self.errors = dict(errors or {})
+        self.requests = []
+        self._lock = threading.Lock()
+
+    def __call__(self, method, url, kwargs):
+        if method != 'GET' or not url.endswith('/v3/suppression/blocks'):
+            raise AssertionError('unexpected request: {0} {1}'.format(method, url))
+        account = (kwargs.get('headers') or {}).get('On-Behalf-Of')
+        params = kwargs['params']
+        with self._lock:
+            self.requests.append((account, dict(params)))
+        if account in self.errors:
+            return self.errors[account]
+        if account not in self.blocks:
+            return FakeResponse(404, {'errors': [{'message': 'unknown account'}]})
+        start, end = params.get('start_time'), params.get('end_time')
+        found = [entry for entry in self.blocks[account]
+                 if (start is None or entry['created'] >= start) and (end is None or entry['created'] <= end)]
+        offset = params['offset']
+        return FakeResponse(200, found[offset:offset + params['limit']])
+
+    def params_for(self, account):
+        """The params of the requests sent for ``account``, in order."""
+        with self._lock:
+            return [params for name, params in self.requests if name == account]
