@@ -9,6 +9,7 @@ batch call per policy and region, report. Documented in plugins/modules/sendgrid
 from __future__ import annotations
 
 import datetime
+import time
 
 from ansible import constants as C
 from ansible.plugins.action import ActionBase
@@ -18,8 +19,10 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls imp
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import SendGridConfigError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module_support import sendgrid_argument_spec
 from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api import MAX_PAGE_SIZE, REGIONS
+from ansible_collections.mailops.sendgrid.plugins.module_utils._tls_blocks import parse_time, utc_text
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._host_result import index_outcomes
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import (
+    PARENT_ACCOUNT,
     RUN_INPUTS,
     PlanError,
     accounts_from_hosts,
@@ -33,6 +36,8 @@ from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import (
     parent_from_inputs,
 )
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import (
+    account_blocks,
+    attach_blocks,
     build_report,
     custom_stats,
     merge_reports,
@@ -49,6 +54,10 @@ from ansible_collections.mailops.sendgrid.plugins.plugin_utils._run_store import
 
 APPLY_MODULE = 'mailops.sendgrid.sendgrid_enforced_tls'
 LISTING_MODULE = 'mailops.sendgrid.sendgrid_subuser_info'
+BLOCKS_MODULE = 'mailops.sendgrid.sendgrid_tls_blocks_info'
+# blocks_since=run: the blocks since the run's updates, from the fleet step's start less this margin, as
+# SendGrid dates a block by its own clock, which may be a little behind the controller's.
+RUN_CLOCK_MARGIN = 60
 FROM_INPUTS = 'inputs'
 FROM_HOSTS = 'hosts'
 # The options every module shares, passed on to every call as given (group module_defaults reach
@@ -77,6 +86,7 @@ ARGUMENT_SPEC = dict(
     page_size=dict(type='int', default=MAX_PAGE_SIZE),
     report_dir=dict(type='path'),
     fail_on_drift=dict(type='bool', default=False),
+    blocks_since=dict(type='raw'),
     # In the group's shared options; here the plan names each account.
     on_behalf_of=dict(type='str'),
 )
@@ -111,9 +121,11 @@ class ActionModule(ActionBase):
     _supports_check_mode = True
 
     def run(self, tmp=None, task_vars=None):
+        started = int(time.time())
         result = super().run(tmp, task_vars)
         dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         try:
+            blocks_since = self._blocks_since(args['blocks_since'], started)
             plan, warnings = self._plan(args, task_vars)
         except FleetError as error:
             result.update(failed=True, msg=str(error))
@@ -122,6 +134,9 @@ class ActionModule(ActionBase):
         calls = [parent_result] + group_results
         report = build_report(plan, parent_result=parent_result, group_results=group_results,
                               check_mode=bool(self._task.check_mode), generated_at=self._now(), warnings=warnings)
+        if blocks_since is not None:
+            report = attach_blocks(report, self._read_blocks(plan, args, task_vars, blocks_since),
+                                   utc_text(blocks_since))
         if args['account_source'] == FROM_HOSTS:
             result.update(self._batch_of_hosts(report, args))
         else:
@@ -167,6 +182,18 @@ class ActionModule(ActionBase):
         return {'msg': summary_line(report, markdown), 'failure': verdict(report, args['fail_on_drift'])}
 
     # -- the plan, before any request that could write ------------------------------------
+
+    @staticmethod
+    def _blocks_since(value, started):
+        """When to read the accounts' TLS blocks from (a Unix time), or None: not at all."""
+        if value is None or value == '':
+            return None
+        if value == 'run':
+            return started - RUN_CLOCK_MARGIN
+        try:
+            return parse_time(value, 'enforced_tls_baseline_blocks_since')
+        except SendGridConfigError as error:
+            raise FleetError(nothing_done('{0}, or run (the blocks since this run\'s updates)'.format(error.message)))
 
     def _plan(self, args, task_vars):
         """The plan and its warnings. Every input is checked here, before any request; discovery is the only
@@ -256,6 +283,36 @@ class ActionModule(ActionBase):
                 group_args['workers'] = args['workers']
             group_results.append(self._call(APPLY_MODULE, group_args, task_vars))
         return parent_result, group_results
+
+    def _read_blocks(self, plan, args, task_vars, since):
+        """Each account's TLS blocks since ``since``: one call of the blocks module for the parent account, one
+        for the subusers of each region (as :func:`_report.account_blocks` gives them, by account)."""
+        connection = dict(self._connection_args(args), since=since)
+        blocks = {}
+        if plan['parent'] is not None:
+            parent_args = dict(connection, region=plan['parent']['region']) if plan['parent']['region'] else connection
+            blocks[PARENT_ACCOUNT] = self._blocks_of(self._call(BLOCKS_MODULE, parent_args, task_vars), [None])[None]
+        by_region = {}
+        for group in plan['groups']:
+            by_region.setdefault(group['region'], []).extend(group['accounts'])
+        for region, accounts in by_region.items():
+            call_args = dict(connection, subusers=accounts)
+            if region:
+                call_args['region'] = region
+            if args['workers'] is not None:
+                call_args['workers'] = args['workers']
+            blocks.update(self._blocks_of(self._call(BLOCKS_MODULE, call_args, task_vars), accounts))
+        return blocks
+
+    @staticmethod
+    def _blocks_of(call_result, accounts):
+        """Each account's TLS blocks from a call of the blocks module; all failed when the call failed before
+        reading any."""
+        entries = call_result.get('accounts')
+        if not isinstance(entries, list):
+            failure = account_blocks({'failed': True, 'msg': call_result.get('msg')})
+            return {account: failure for account in accounts}
+        return {entry.get('account'): account_blocks(entry) for entry in entries}
 
     def _call(self, module, module_args, task_vars):
         return self._execute_module(module_name=module, module_args=module_args, task_vars=task_vars)

@@ -143,6 +143,16 @@ options:
       - Whether accounts out of policy (drift) make the run fail, in RV(failure). Failed accounts always do.
     type: bool
     default: false
+  blocks_since:
+    description:
+      - After applying the policy, read each account's blocks list from this time on, with
+        M(mailops.sendgrid.sendgrid_tls_blocks_info) (one call for the parent account, one per region for the
+        subusers), and put its TLS blocks, the mail Enforced TLS dropped, into its entry (C(tls_blocks)), the counts
+        and the report files.
+      - A Unix time, an ISO 8601 time, or V(run) for the blocks since this run's updates (from the fleet step's
+        start, less a minute, as SendGrid dates a block by its own clock). Unset or empty, not read.
+      - Needs the scope C(suppression.blocks.read).
+    type: raw
 notes:
   - Connection options (O(api_key), O(api_url), O(timeout)...) reach every call this action makes; set them once with
     C(module_defaults) for C(group/mailops.sendgrid.sendgrid). Other C(module_defaults) of the modules it calls do not
@@ -213,12 +223,18 @@ summary:
   description:
     - The counts, C(total), C(compliant), C(drift) (in check mode), C(changed), C(exempt), C(failed), C(out_of_policy)
       (drift and failed) and C(stricter) (accounts that keep a setting stricter than their policy).
+    - With O(blocks_since), C(tls_blocks) (how many TLS blocks), C(with_tls_blocks) (how many accounts have some)
+      and C(tls_blocks_unread) (accounts whose blocks list could not be read).
     - With O(account_source=hosts), of this batch.
   returned: success
   type: dict
 generated_at:
   description: When the report was made (UTC).
   returned: with O(account_source=inputs)
+  type: str
+blocks_since:
+  description: With O(blocks_since), the time the accounts' TLS blocks were read from (UTC).
+  returned: with O(account_source=inputs) and O(blocks_since)
   type: str
 policy:
   description: The policy, checked and normalised.
@@ -253,6 +269,9 @@ accounts:
     - One entry per account with C(account) (the parent account is C((parent account))), C(region), C(status)
       (V(failed), V(drift), V(changed), V(exempt), V(compliant), in that order), C(policy), C(before), C(after)
       (predicted in check mode), C(differences), C(stricter) and C(reason).
+    - With O(blocks_since), C(tls_blocks) too, the account's TLS blocks since then, C(count), C(domains) (each with
+      its number of C(blocks)), C(more_domains), C(first_blocked) and C(last_blocked), or C(failed) and C(msg) when its
+      blocks list could not be read.
   returned: with O(account_source=inputs)
   type: list
   elements: dict
@@ -265,7 +284,8 @@ ansible_stats:
     - The counts of this call, published as C(ansible.builtin.set_stats) would (once, not per host; in AWX, the job's
       artifacts), whole numbers which ansible-core adds up over the batches of a play with C(serial)
       C(enforced_tls_total), C(enforced_tls_compliant), C(enforced_tls_drift), C(enforced_tls_changed),
-      C(enforced_tls_exempt), C(enforced_tls_failed), C(enforced_tls_out_of_policy) and C(enforced_tls_stricter).
+      C(enforced_tls_exempt), C(enforced_tls_failed), C(enforced_tls_out_of_policy) and C(enforced_tls_stricter); with
+      O(blocks_since), C(enforced_tls_tls_blocks), C(enforced_tls_with_tls_blocks) and C(enforced_tls_tls_blocks_unread).
   returned: success
   type: dict
 '''

@@ -79,7 +79,9 @@ ansible_facts:
       description:
         - How the account stands, as of this run. C(account), C(region), C(mode) (V(audit) or V(enforce)), C(status),
           C(setting) (its setting as it is now, as read in an audit, as left by an enforcement), C(before),
-          C(policy), C(enforcement), C(differences), C(stricter), C(reason) and C(checked_at) (UTC).
+          C(policy), C(enforcement), C(differences), C(stricter), C(reason), C(checked_at) (UTC) and C(tls_blocks)
+          (its TLS blocks, when the run read them, as in
+          RV(mailops.sendgrid.sendgrid_enforced_tls_fleet#module:accounts), else V(null)).
       type: dict
       sample:
         account: acct-01

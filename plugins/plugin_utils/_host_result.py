@@ -51,6 +51,7 @@ def host_fact(outcome):
         'stricter': outcome.get('stricter') or [],
         'reason': outcome.get('reason'),
         'checked_at': outcome.get('checked_at'),
+        'tls_blocks': outcome.get('tls_blocks'),
     }
 
 

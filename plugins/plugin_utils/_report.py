@@ -30,6 +30,8 @@ STATUS_ORDER = ('failed', 'drift', 'changed', 'exempt', 'compliant')
 # integers, which ansible-core adds up over the serial batches of a play (it would replace a
 # dictionary's values instead).
 SUMMARY_COUNTS = ('total',) + STATUS_ORDER + ('out_of_policy', 'stricter')
+# The counts of the accounts' TLS blocks, in the summary (and published) when they were read.
+BLOCK_COUNTS = ('tls_blocks', 'with_tls_blocks', 'tls_blocks_unread')
 STATS_PREFIX = 'enforced_tls_'
 # How many accounts a failure message names; the report has them all.
 NAMED_IN_MESSAGES = 20
@@ -116,13 +118,35 @@ def ran_in_check_mode(results, default=False):
 
 
 def summarize(entries):
-    """The counts of a report's accounts."""
+    """The counts of a report's accounts; with their TLS blocks when they were read (``tls_blocks``: how many
+    blocks, ``with_tls_blocks``: how many accounts have some, ``tls_blocks_unread``: accounts whose read failed)."""
     summary = {'total': len(entries)}
     for status in STATUS_ORDER:
         summary[status] = sum(1 for entry in entries if entry['status'] == status)
     summary['out_of_policy'] = summary['drift'] + summary['failed']
     summary['stricter'] = sum(1 for entry in entries if entry['stricter'])
+    blocks = [entry['tls_blocks'] for entry in entries if entry.get('tls_blocks') is not None]
+    if blocks:
+        summary['tls_blocks'] = sum(item.get('count') or 0 for item in blocks)
+        summary['with_tls_blocks'] = sum(1 for item in blocks if item.get('count'))
+        summary['tls_blocks_unread'] = sum(1 for item in blocks if item.get('failed'))
     return summary
+
+
+def account_blocks(result):
+    """An account's TLS blocks, for its report entry, from its result of ``sendgrid_tls_blocks_info``."""
+    if result.get('failed'):
+        return {'failed': True, 'msg': result.get('msg') or 'reading the blocks list failed'}
+    blocks = {name: result.get(name) for name in ('domains', 'more_domains', 'first_blocked', 'last_blocked')}
+    return dict(blocks, count=result.get('tls_blocks') or 0)
+
+
+def attach_blocks(report, blocks, since, until=None):
+    """The report with each account's TLS blocks (``blocks``: by account, as :func:`account_blocks` gives
+    them), the window they were read over (``blocks_since``, ``blocks_until``: UTC) and their counts."""
+    entries = [dict(entry, tls_blocks=blocks[entry['account']]) if entry['account'] in blocks else entry
+               for entry in report['accounts']]
+    return dict(report, accounts=entries, summary=summarize(entries), blocks_since=since, blocks_until=until)
 
 
 def _sorted_entries(entries):
@@ -179,6 +203,8 @@ def merge_reports(earlier, later):
     if earlier is None:
         return later
     entries = _sorted_entries(earlier['accounts'] + later['accounts'])
+    if earlier.get('blocks_since') and later.get('blocks_since'):
+        later = dict(later, blocks_since=min(earlier['blocks_since'], later['blocks_since']))
     return dict(later, warnings=_union(earlier['warnings'], later['warnings']), summary=summarize(entries),
                 excluded=_union(earlier['excluded'], later['excluded']),
                 disabled=_union(earlier['disabled'], later['disabled']),
@@ -188,7 +214,8 @@ def merge_reports(earlier, later):
 def custom_stats(summary):
     """The counts as custom stats, once for the run (as set_stats publishes them): integers under names
     of their own (``enforced_tls_total``...), which ansible-core adds up over a play's serial batches."""
-    data = {STATS_PREFIX + name: summary.get(name, 0) for name in SUMMARY_COUNTS}
+    data = {STATS_PREFIX + name: summary.get(name, 0) for name in SUMMARY_COUNTS + BLOCK_COUNTS
+            if name in SUMMARY_COUNTS or name in summary}
     return {'data': data, 'per_host': False, 'aggregate': True}
 
 
@@ -199,6 +226,10 @@ def summary_line(report, report_file=None):
     line = ('Enforced TLS {0}: {1} accounts, {2} compliant{3}, {4} changed, {5} drift, {6} exempt, {7} failed.'.format(
         'audit' if report['mode'] == 'audit' else 'enforcement', summary['total'], summary['compliant'], stricter,
         summary['changed'], summary['drift'], summary['exempt'], summary['failed']))
+    if 'tls_blocks' in summary:
+        line += ' TLS blocks since {0}: {1} at {2} accounts{3}.'.format(
+            report.get('blocks_since'), summary['tls_blocks'], summary['with_tls_blocks'],
+            ' ({0} could not be read)'.format(summary['tls_blocks_unread']) if summary['tls_blocks_unread'] else '')
     return line + (' Report: {0}'.format(report_file) if report_file else '')
 
 

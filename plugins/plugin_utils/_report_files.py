@@ -62,6 +62,24 @@ def _show_policy(policy, floor):
     return ', '.join(parts)
 
 
+# How many recipient domains of an account's TLS blocks the Markdown names.
+MARKDOWN_DOMAINS = 3
+
+
+def _show_blocks(blocks):
+    """An account's TLS blocks in a cell: ``3 (old.example 2, legacy.example 1)``."""
+    if blocks is None:
+        return '-'
+    if blocks.get('failed'):
+        return 'not read'
+    if not blocks['count']:
+        return '0'
+    domains = blocks.get('domains') or []
+    named = ', '.join('{0} {1}'.format(item['domain'], item['blocks']) for item in domains[:MARKDOWN_DOMAINS])
+    more = len(domains) - MARKDOWN_DOMAINS + (blocks.get('more_domains') or 0)
+    return '{0} ({1}{2})'.format(blocks['count'], named, ', and {0} more'.format(more) if more > 0 else '')
+
+
 def _cell(text):
     return (text or '').replace('|', '\\|').replace('\n', ' ')
 
@@ -79,18 +97,26 @@ def render_markdown(report):
                  else ' (exact: accounts stricter than the policy are loosened to it)')]
     for warning in report.get('warnings') or []:
         lines += ['', 'Warning: {0}'.format(warning)]
+    with_blocks = 'tls_blocks' in summary
+    if with_blocks:
+        lines += ['', 'TLS blocks since {0}: **{1}**, at {2} accounts{3}.'.format(
+            report.get('blocks_since'), summary['tls_blocks'], summary['with_tls_blocks'],
+            ' ({0} blocks lists could not be read)'.format(summary['tls_blocks_unread'])
+            if summary['tls_blocks_unread'] else '')]
     lines += ['',
               '| Accounts | Out of policy | Failed | Drift | Changed | Exempt | Compliant | Stricter |',
               '|---:|---:|---:|---:|---:|---:|---:|---:|',
               '| {total} | **{out_of_policy}** | {failed} | {drift} | {changed} | {exempt} | {compliant} | {stricter} |'
               .format(**summary),
               '',
-              '| Account | Status | Before | After | Note |',
-              '|---|---|---|---|---|']
+              '| Account | Status | Before | After |{0} Note |'.format(' TLS blocks |' if with_blocks else ''),
+              '|---|---|---|---|{0}---|'.format('---|' if with_blocks else '')]
     for entry in report['accounts']:
         status = '**{0}**'.format(entry['status']) if entry['status'] in ('failed', 'drift') else entry['status']
-        lines.append('| {0} | {1} | {2} | {3} | {4} |'.format(
-            _cell(entry['account']), status, _show(entry['before']), _show(entry['after']), _cell(entry['reason'])))
+        blocks = ' {0} |'.format(_cell(_show_blocks(entry.get('tls_blocks')))) if with_blocks else ''
+        lines.append('| {0} | {1} | {2} | {3} |{4} {5} |'.format(
+            _cell(entry['account']), status, _show(entry['before']), _show(entry['after']), blocks,
+            _cell(entry['reason'])))
     not_checked = (['excluded ' + name for name in report['excluded']]
                    + ['disabled ' + name for name in report['disabled']])
     if not_checked:

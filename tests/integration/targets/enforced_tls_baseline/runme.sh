@@ -50,3 +50,6 @@ ansible-playbook scale.yml "$@"
 # The key, the endpoint and the workers from module_defaults for the group reach every call of the
 # role; its workers input goes over them.
 ansible-playbook module_defaults.yml "$@"
+
+# An enforcement that reads each account's TLS blocks since its updates (enforced_tls_baseline_blocks_since: run).
+ansible-playbook blocks.yml "$@"

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""What SendGrid's answers say: subuser entries, error bodies, and the hints for error statuses."""
+"""What SendGrid's answers say: subuser and blocks list entries, error bodies, and the hints for error statuses."""
 
 from __future__ import annotations
 
@@ -13,15 +13,18 @@ import pytest
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import SendGridResponseError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api import (
+    BLOCKS_PATH,
     ENFORCED_TLS_PATH,
     MAX_API_MESSAGE,
     MAX_API_MESSAGES,
     MAX_ERROR_HELP,
     MAX_ERROR_ID,
+    REQUIRED_SCOPES,
     ErrorBody,
     error_help,
     error_hint,
     error_id_note,
+    normalize_block,
     normalize_subuser,
     read_error_body,
 )
@@ -54,6 +57,69 @@ def test_normalize_subuser_refuses_entries_without_username(entry):
         normalize_subuser(entry, offset=200)
     assert excinfo.value.message.startswith(
         "SendGrid's answer to GET /v3/subusers (offset 200) holds an entry without a username: ")
+
+
+# ---------------------------------------------------------------------------
+# normalize_block
+# ---------------------------------------------------------------------------
+
+def test_normalize_block_full_entry():
+    entry = {'created': 1796083200, 'email': 'Ann@Old.Example', 'reason': 'TLS required but not supported',
+             'status': '4.0.0', 'extra': 'ignored'}
+    assert normalize_block(entry, 'marketing', 500) == {
+        'created': 1796083200, 'email': 'Ann@Old.Example', 'reason': 'TLS required but not supported',
+        'status': '4.0.0'}
+
+
+@pytest.mark.parametrize('missing', [{}, {'reason': None, 'status': None}, {'reason': 42, 'status': 4.0},
+                                     {'reason': ['x'], 'status': {'code': 4}}])
+def test_normalize_block_reason_and_status_default_to_empty_text(missing):
+    entry = dict({'created': 0, 'email': 'a@b.example'}, **missing)
+    assert normalize_block(entry, None) == {'created': 0, 'email': 'a@b.example', 'reason': '', 'status': ''}
+
+
+def test_normalize_block_keeps_texts_as_they_are():
+    entry = {'created': 5, 'email': '', 'reason': '  two\nlines ', 'status': ''}
+    assert normalize_block(entry, None) == entry
+
+
+@pytest.mark.parametrize('entry', [
+    {},
+    {'created': 1796083200},
+    {'email': 'a@b.example'},
+    {'created': None, 'email': 'a@b.example'},
+    {'created': True, 'email': 'a@b.example'},
+    {'created': '1796083200', 'email': 'a@b.example'},
+    {'created': 1796083200.0, 'email': 'a@b.example'},
+    {'created': 1796083200, 'email': None},
+    {'created': 1796083200, 'email': 42},
+    {'created': 1796083200, 'email': ['a@b.example']},
+    'a@b.example',
+    None,
+    [1796083200, 'a@b.example'],
+    42,
+])
+@pytest.mark.parametrize('on_behalf_of, account', [
+    (None, 'the parent account'),
+    ('marketing', "subuser 'marketing'"),
+    ('account-id 42', "customer account '42'"),
+])
+def test_normalize_block_refuses_entries_without_created_or_email(entry, on_behalf_of, account):
+    with pytest.raises(SendGridResponseError) as excinfo:
+        normalize_block(entry, on_behalf_of, offset=1500)
+    assert excinfo.value.message == (
+        "SendGrid's answer to GET /v3/suppression/blocks for {0} (offset 1500) holds an entry without a created"
+        ' time or an email: {1!r}'.format(account, str(entry)))
+    assert excinfo.value.account == on_behalf_of
+
+
+def test_normalize_block_refusal_shows_a_bounded_excerpt():
+    entry = {'created': 'soon', 'email': 'a@b.example', 'reason': 'x' * 5000}
+    with pytest.raises(SendGridResponseError) as excinfo:
+        normalize_block(entry, None)
+    assert '(offset 0)' in excinfo.value.message
+    assert len(excinfo.value.message) < 400
+    assert 'characters)' in excinfo.value.message
 
 
 # ---------------------------------------------------------------------------
@@ -220,6 +286,8 @@ def test_error_hint_401():
     ('GET', ENFORCED_TLS_PATH, 'the scope user.settings.enforced_tls.read'),
     ('PATCH', ENFORCED_TLS_PATH, 'the scope user.settings.enforced_tls.update'),
     ('GET', '/v3/subusers', 'the scope subusers.read'),
+    ('GET', BLOCKS_PATH, 'the scope suppression.blocks.read'),
+    ('DELETE', BLOCKS_PATH, 'the scopes of this call'),
     ('DELETE', '/v3/other', 'the scopes of this call'),
 ])
 def test_error_hint_403_names_the_scope(method, path, scope):
@@ -228,6 +296,23 @@ def test_error_hint_403_names_the_scope(method, path, scope):
     with_account = error_hint(403, method, path, 'account-id 42', 'https://api.sendgrid.com')
     assert with_account == ('Check that the API key has {0}. Also check that customer account \'42\' exists and'
                             ' belongs to the parent account this key is for.'.format(scope))
+
+
+def test_required_scope_of_the_blocks_list():
+    assert BLOCKS_PATH == '/v3/suppression/blocks'
+    assert REQUIRED_SCOPES[('GET', BLOCKS_PATH)] == 'suppression.blocks.read'
+    # The blocks list is only read: no other call of it has a scope.
+    assert [key for key in REQUIRED_SCOPES if key[1] == BLOCKS_PATH] == [('GET', BLOCKS_PATH)]
+
+
+@pytest.mark.parametrize('status', [400, 401, 404, 500])
+def test_error_hint_blocks_list_other_statuses_name_no_scope(status):
+    assert 'suppression.blocks.read' not in error_hint(status, 'GET', BLOCKS_PATH, 'x', 'https://api.sendgrid.com')
+
+
+def test_error_hint_400_of_the_blocks_list_is_not_the_enforced_tls_one():
+    assert error_hint(400, 'GET', BLOCKS_PATH, None, 'https://api.sendgrid.com') == (
+        "Check the values sent (see SendGrid's message).")
 
 
 def test_error_hint_404_names_the_base_url():
