@@ -116,6 +116,14 @@ def test_host_result_without_an_outcome_fails_saying_what_to_run(account, named)
 def test_host_fact_keeps_only_the_documented_keys():
     fact = host_fact(outcome_of('a'))
     assert sorted(fact) == ['account', 'before', 'checked_at', 'differences', 'enforcement', 'mode', 'policy',
-                            'reason', 'region', 'setting', 'status', 'stricter']
+                            'reason', 'region', 'setting', 'status', 'stricter', 'tls_blocks']
     assert (fact['region'], fact['policy'], fact['checked_at'], fact['differences']) == (
         'global', POLICY, CHECKED_AT, ['require_tls'])
+    # Not read in this run.
+    assert fact['tls_blocks'] is None
+
+
+def test_host_fact_has_the_accounts_tls_blocks_when_the_run_read_them():
+    blocks = {'count': 2, 'domains': [{'domain': 'old.example', 'blocks': 2}], 'more_domains': 0,
+              'first_blocked': '2026-12-06T08:00:00Z', 'last_blocked': '2026-12-06T08:00:00Z'}
+    assert host_fact(dict(outcome_of('a'), tls_blocks=blocks))['tls_blocks'] == blocks
