@@ -214,6 +214,12 @@ class SendGridClient:
             entries.append(entry)
         return entries, True
 
+    def newest_block(self, on_behalf_of: Optional[str] = None) -> Optional[dict]:
+        """The account's newest block, or None: one request, enough to learn whether the key may read it."""
+        entries = self._listing(BLOCKS_PATH, 'blocks', {'limit': 1}, on_behalf_of, normalize_block,
+                                identity=lambda block: (block['email'], block['created']), limit_honoured=True)
+        return next(entries, None)
+
     def _listing(self, path, what, params, on_behalf_of, normalize, identity, limit_honoured=False):
         """The entries of a listing SendGrid pages with ``limit`` and ``offset``, each normalized
         (``normalize(entry, on_behalf_of, offset)``) and given once (by ``identity``), read a page at a time

@@ -20,11 +20,13 @@ personal data: a summary names recipient domains and counts, never an address.
 from __future__ import annotations
 
 import datetime
+import re
 from collections import Counter
 from typing import List, Optional, Tuple
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import SendGridConfigError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_value, excerpt
+from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api import MAX_BLOCKS
 
 DEFAULT_MATCH = 'TLS required but not supported'
 # How far back a read goes when no start is given.
@@ -37,6 +39,11 @@ MAX_REASON_LENGTH = 200
 MAX_MATCH_LENGTH = 200
 NO_DOMAIN = '(no domain)'
 _TIME_FORMS = 'a Unix time (seconds) or an ISO 8601 time such as 2026-12-01T08:00:00Z'
+# The blocks list takes times from 0 (the spec's minimum); a time is shown in UTC, so none past year 9999.
+LATEST_TIME = 253402300799  # 9999-12-31T23:59:59Z
+_TIME_RANGE = 'from 1970-01-01T00:00:00Z (0) to 9999-12-31T23:59:59Z ({0})'.format(LATEST_TIME)
+# The local part of an address quoted in a reason (a bounce often quotes the recipient's).
+_ADDRESS_LOCAL_PART = re.compile(r'[^\s<>()\[\],;:"@]+@(?=[^\s@])')
 
 
 def _utc(timestamp: int) -> str:
@@ -45,22 +52,31 @@ def _utc(timestamp: int) -> str:
 
 def parse_time(value, field: str) -> int:
     """A time as a Unix time: ``value`` is one (an integer, or its digits as text) or an ISO 8601 time
-    (a date, or a date and time; UTC unless it says otherwise)."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        if text.isdigit():
-            return int(text)
-        try:
-            parsed = datetime.datetime.fromisoformat(text[:-1] + '+00:00' if text.endswith(('Z', 'z')) else text)
-        except ValueError:
-            parsed = None
-        if parsed is not None:
-            if parsed.tzinfo is None:
-                parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-            return int(parsed.timestamp())
-    raise SendGridConfigError('{0} must be {1}; got {2}'.format(field, _TIME_FORMS, describe_value(value)))
+    (a date, or a date and time; UTC unless it says otherwise), from 1970 to the end of year 9999."""
+    timestamp = _timestamp(value)
+    if timestamp is None:
+        raise SendGridConfigError('{0} must be {1}; got {2}'.format(field, _TIME_FORMS, describe_value(value)))
+    if not 0 <= timestamp <= LATEST_TIME:
+        raise SendGridConfigError('{0} must be a time {1}; got {2}'.format(field, _TIME_RANGE, describe_value(value)))
+    return timestamp
+
+
+def _timestamp(value) -> Optional[int]:
+    """``value`` as a Unix time, or None when it is neither a whole number nor an ISO 8601 time."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if value >= 0 else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text.isascii() and text.isdigit():
+        return int(text)
+    try:
+        parsed = datetime.datetime.fromisoformat(text[:-1] + '+00:00' if text.endswith(('Z', 'z')) else text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+    return int(parsed.timestamp())
 
 
 def time_window(since, until, now: float) -> Tuple[int, Optional[int]]:
@@ -78,6 +94,13 @@ def check_match(value) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > MAX_MATCH_LENGTH:
         raise SendGridConfigError('match must be the text a TLS block\'s reason holds, 1 to {0} characters; got'
                                   ' {1}'.format(MAX_MATCH_LENGTH, describe_value(value)))
+    return value
+
+
+def check_max_blocks(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_BLOCKS:
+        raise SendGridConfigError('max_blocks must be a whole number from 1 to {0}; got {1}'.format(
+            MAX_BLOCKS, describe_value(value)))
     return value
 
 
@@ -104,6 +127,13 @@ def _counted(counter: Counter, limit: int, name: str) -> List[dict]:
     return [{name: key, 'blocks': count} for key, count in ranked[:limit]]
 
 
+def _shown_reason(reason: str) -> str:
+    """A block's reason as a summary shows it: on one line, shortened, any address in it without its
+    local part (``<...@full.example>``)."""
+    text = _ADDRESS_LOCAL_PART.sub('...@', ' '.join(reason.split()))
+    return excerpt(text, MAX_REASON_LENGTH) if text else '(no reason)'
+
+
 def summarize_blocks(entries: List[dict], match: str = DEFAULT_MATCH, max_domains: int = DEFAULT_MAX_DOMAINS) -> dict:
     """What an account's blocks list says of Enforced TLS.
 
@@ -115,8 +145,7 @@ def summarize_blocks(entries: List[dict], match: str = DEFAULT_MATCH, max_domain
     tls = [entry for entry in entries if is_tls_block(entry, match)]
     other = [entry for entry in entries if not is_tls_block(entry, match)]
     domains = Counter(recipient_domain(entry['email']) for entry in tls)
-    reasons = Counter(excerpt(' '.join(entry['reason'].split()) or '(no reason)', MAX_REASON_LENGTH)
-                      for entry in other)
+    reasons = Counter(_shown_reason(entry['reason']) for entry in other)
     created = [entry['created'] for entry in tls]
     return {
         'tls_blocks': len(tls),
@@ -133,7 +162,8 @@ def describe_summary(summary: dict) -> str:
     if not summary['tls_blocks']:
         return 'no TLS blocks'
     shown = ', '.join('{0} ({1})'.format(item['domain'], item['blocks']) for item in summary['domains'])
-    more = ', and {0} more domains'.format(summary['more_domains']) if summary['more_domains'] else ''
+    more = summary['more_domains']
+    more = ', and {0} more domain{1}'.format(more, '' if more == 1 else 's') if more else ''
     return '{0} TLS block{1}, at {2}{3}'.format(summary['tls_blocks'], '' if summary['tls_blocks'] == 1 else 's',
                                                shown, more)
 

@@ -41,7 +41,7 @@ options:
   since:
     description:
       - The start of the window, inclusive, as a Unix time (seconds) or an ISO 8601 time (V(2026-12-01),
-        V(2026-12-01T08:00:00Z); UTC unless it names another offset).
+        V(2026-12-01T08:00:00Z); UTC unless it names another offset), from 1970 to the end of year 9999.
       - By default 7 days before now.
     type: raw
   until:
@@ -150,7 +150,10 @@ accounts:
       description: When the last TLS block of the window was made (UTC), or V(null).
       type: str
     other_blocks:
-      description: The entries of the window with another reason, their C(count) and their most common C(reasons).
+      description:
+        - The entries of the window with another reason, their C(count) and their most common C(reasons).
+        - A reason is shown on one line, at most 200 characters, an address in it without its local part
+          (V(<...@full.example>)).
       type: dict
       sample: {count: 4, reasons: [{reason: mailbox full, blocks: 3}, {reason: unknown host, blocks: 1}]}
     complete:
@@ -197,11 +200,11 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._module_support i
     fail_on_error,
     sendgrid_argument_spec,
 )
-from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api import MAX_BLOCKS
 from ansible_collections.mailops.sendgrid.plugins.module_utils._tls_blocks import (
     DEFAULT_MATCH,
     DEFAULT_MAX_DOMAINS,
     check_match,
+    check_max_blocks,
     check_max_domains,
     describe_summary,
     summarize_blocks,
@@ -214,12 +217,6 @@ DEFAULT_MAX_BLOCKS = 10000
 # What a failed account's entry keeps of the batch runner's failure result.
 FAILURE_FIELDS = ('account', 'failed', 'msg', 'status', 'api_messages', 'error_id', 'retries', 'waited',
                   'not_attempted')
-
-
-def check_max_blocks(value):
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_BLOCKS:
-        raise SendGridConfigError('max_blocks must be a whole number from 1 to {0}; got {1}'.format(MAX_BLOCKS, value))
-    return value
 
 
 class BlocksReader:
@@ -292,7 +289,7 @@ def main():
         module.exit_json(accounts=[entry], summary=summarize([entry]), **result)
 
     # One request for the key's own account settles whether a 401/403 for a subuser is the key's.
-    key_check = KeyCheck(lambda: client.list_blocks(None, window[0], window[1], page_size=1, max_entries=1))
+    key_check = KeyCheck(lambda: client.newest_block(None))
 
     def describe_error(error):
         return explain(error, params)

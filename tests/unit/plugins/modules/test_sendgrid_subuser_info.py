@@ -301,16 +301,16 @@ def test_invalid_answer_fails_without_status(run):
     result = run(args(), session)
     assert result['failed'] is True
     assert 'status' not in result
-    assert result['msg'] == ("SendGrid's answer to GET /v3/subusers (offset 0) is not a list of subusers:"
-                             " \"{'result': []}\"")
+    assert result['msg'] == ("SendGrid's answer to GET /v3/subusers for the parent account (offset 0) is not a list"
+                             " of subusers: \"{'result': []}\"")
 
 
 def test_server_ignoring_offset_fails_instead_of_looping(run):
     session = server_session(ignore_offset=True)
     result = run(args(page_size=2), session)
     assert result['failed'] is True
-    assert result['msg'] == ('GET /v3/subusers answered the same subusers again at offset 2; stopped paging rather'
-                             ' than loop forever.')
+    assert result['msg'] == ('GET /v3/subusers for the parent account answered the same subusers again at offset 2;'
+                             ' stopped paging rather than loop forever.')
     assert len(session.calls) == 2
 
 
