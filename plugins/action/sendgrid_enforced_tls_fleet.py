@@ -17,12 +17,15 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.mailops.sendgrid.plugins.module_utils._batch import check_workers
 from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls import ENFORCEMENT_MODES, MINIMUM
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import SendGridConfigError
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module_support import sendgrid_argument_spec
 from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api import MAX_PAGE_SIZE, REGIONS
 from ansible_collections.mailops.sendgrid.plugins.module_utils._tls_blocks import parse_time, utc_text
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._fleet_calls import (
+    CONNECTION_OPTIONS,
+    FleetCalls,
+    connection_args,
+)
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._host_result import index_outcomes
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import (
-    PARENT_ACCOUNT,
     RUN_INPUTS,
     PlanError,
     accounts_from_hosts,
@@ -33,10 +36,10 @@ from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import (
     check_run_inputs,
     discovered_accounts,
     no_account_message,
+    nothing_done,
     parent_from_inputs,
 )
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import (
-    account_blocks,
     attach_blocks,
     build_report,
     custom_stats,
@@ -52,22 +55,12 @@ from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report_files imp
 )
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._run_store import read_run, write_outcomes, write_run
 
-APPLY_MODULE = 'mailops.sendgrid.sendgrid_enforced_tls'
 LISTING_MODULE = 'mailops.sendgrid.sendgrid_subuser_info'
-BLOCKS_MODULE = 'mailops.sendgrid.sendgrid_tls_blocks_info'
 # blocks_since=run: the blocks since the run's updates, from the fleet step's start less this margin, as
 # SendGrid dates a block by its own clock, which may be a little behind the controller's.
 RUN_CLOCK_MARGIN = 60
 FROM_INPUTS = 'inputs'
 FROM_HOSTS = 'hosts'
-# The options every module shares, passed on to every call as given (group module_defaults reach
-# this action, which is in the sendgrid group). Their defaults and environment fallbacks
-# (SENDGRID_API_KEY, SENDGRID_API_URL) are left to the modules. region is this action's own: the
-# region of the parent account and of accounts whose region is not known.
-CONNECTION_OPTIONS = {
-    name: {key: value for key, value in spec.items() if key not in ('default', 'fallback')}
-    for name, spec in sendgrid_argument_spec().items() if name not in ('on_behalf_of', 'region')
-}
 ARGUMENT_SPEC = dict(
     CONNECTION_OPTIONS,
     region=dict(type='str', choices=list(REGIONS)),
@@ -109,13 +102,7 @@ class FleetError(Exception):
     """The run stops before any account is read or written; the message says why."""
 
 
-def nothing_done(message):
-    """A message that stops the run before any account is read, saying so."""
-    message = message.rstrip()
-    return '{0}{1} No account was read or changed.'.format(message, '' if message.endswith('.') else '.')
-
-
-class ActionModule(ActionBase):
+class ActionModule(FleetCalls, ActionBase):
 
     TRANSFERS_FILES = False
     _supports_check_mode = True
@@ -253,69 +240,11 @@ class ActionModule(ActionBase):
             prepare_report_dir(args['report_dir'])
 
     def _discover(self, args, task_vars):
-        result = self._call(LISTING_MODULE, dict(self._connection_args(args), page_size=args['page_size'],
+        result = self._call(LISTING_MODULE, dict(connection_args(args), page_size=args['page_size'],
                                                  region=args['region'] or 'global'), task_vars)
         if result.get('failed'):
             raise FleetError('listing the subusers failed: {0}'.format(result.get('msg') or 'no message'))
         return discovered_accounts(result.get('subusers'))
-
-    # -- the calls ------------------------------------------------------------------------
-
-    @staticmethod
-    def _connection_args(args):
-        return {name: args[name] for name in CONNECTION_OPTIONS if args[name] is not None}
-
-    def _apply(self, plan, args, task_vars):
-        """One call for the parent account, one batch call per group; failures are the accounts' own."""
-        connection = dict(self._connection_args(args), enforcement=plan['enforcement'])
-        parent_result = None
-        if plan['parent'] is not None:
-            parent_args = dict(connection, **plan['parent']['policy'])
-            if plan['parent']['region']:
-                parent_args['region'] = plan['parent']['region']
-            parent_result = self._call(APPLY_MODULE, parent_args, task_vars)
-        group_results = []
-        for group in plan['groups']:
-            group_args = dict(connection, subusers=group['accounts'], **group['policy'])
-            if group['region']:
-                group_args['region'] = group['region']
-            if args['workers'] is not None:
-                group_args['workers'] = args['workers']
-            group_results.append(self._call(APPLY_MODULE, group_args, task_vars))
-        return parent_result, group_results
-
-    def _read_blocks(self, plan, args, task_vars, since):
-        """Each account's TLS blocks since ``since``: one call of the blocks module for the parent account, one
-        for the subusers of each region (as :func:`_report.account_blocks` gives them, by account)."""
-        connection = dict(self._connection_args(args), since=since)
-        blocks = {}
-        if plan['parent'] is not None:
-            parent_args = dict(connection, region=plan['parent']['region']) if plan['parent']['region'] else connection
-            blocks[PARENT_ACCOUNT] = self._blocks_of(self._call(BLOCKS_MODULE, parent_args, task_vars), [None])[None]
-        by_region = {}
-        for group in plan['groups']:
-            by_region.setdefault(group['region'], []).extend(group['accounts'])
-        for region, accounts in by_region.items():
-            call_args = dict(connection, subusers=accounts)
-            if region:
-                call_args['region'] = region
-            if args['workers'] is not None:
-                call_args['workers'] = args['workers']
-            blocks.update(self._blocks_of(self._call(BLOCKS_MODULE, call_args, task_vars), accounts))
-        return blocks
-
-    @staticmethod
-    def _blocks_of(call_result, accounts):
-        """Each account's TLS blocks from a call of the blocks module; all failed when the call failed before
-        reading any."""
-        entries = call_result.get('accounts')
-        if not isinstance(entries, list):
-            failure = account_blocks({'failed': True, 'msg': call_result.get('msg')})
-            return {account: failure for account in accounts}
-        return {entry.get('account'): account_blocks(entry) for entry in entries}
-
-    def _call(self, module, module_args, task_vars):
-        return self._execute_module(module_name=module, module_args=module_args, task_vars=task_vars)
 
     # -- a run of several batches ---------------------------------------------------------------
 

@@ -469,6 +469,12 @@ def accounts_to_read(plan) -> int:
     return plan['accounts'] - len(plan['exempt'])
 
 
+def nothing_done(message: str) -> str:
+    """A message that stops a run before any account is read, saying so."""
+    message = message.rstrip()
+    return '{0}{1} No account was read or changed.'.format(message, '' if message.endswith('.') else '.')
+
+
 def no_account_message(plan) -> Optional[str]:
     """Why a role run's plan leaves no account to read, or None when it has one."""
     if accounts_to_read(plan):

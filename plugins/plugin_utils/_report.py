@@ -24,6 +24,8 @@ from typing import List, Optional
 from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls import MINIMUM, compare_fields, describe_change
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import PARENT_ACCOUNT
 
+# The version of the report's shape, in every report (report_version): what a restore checks it knows.
+REPORT_VERSION = 1
 # Report order: what needs a person's attention first.
 STATUS_ORDER = ('failed', 'drift', 'changed', 'exempt', 'compliant')
 # The counts of a report's summary, and the names they are published under for AWX (set_stats):
@@ -179,6 +181,7 @@ def build_report(plan, parent_result=None, group_results=(), check_mode=False, g
     entries.extend(_status_entry(planned, 'exempt') for planned in plan['exempt'])
     entries = _sorted_entries(entries)
     return {
+        'report_version': REPORT_VERSION,
         'mode': 'audit' if check_mode else 'enforce',
         'generated_at': generated_at,
         'policy': plan['policy'],

@@ -2,8 +2,9 @@
 # Copyright (c) 2026, mailops.sendgrid contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Checks of what a user of the audit reads: the default callback's output, the report files, and
-what the emulator holds and was asked. Each subcommand exits 1 with a message when its check fails.
+"""Checks of what a user of the collection's playbooks reads (the targets audit and restore): the default
+callback's output, the report files, and what the emulator holds and was asked. Each subcommand exits 1
+with a message when its check fails.
 
     check.py diffs OUT ACCOUNT...         the --diff output shows a before/after for exactly these
                                           accounts, each once ("parent" for the parent account)
