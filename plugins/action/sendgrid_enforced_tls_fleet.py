@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import time
+from typing import NamedTuple, Optional
 
 from ansible import constants as C
 from ansible.plugins.action import ActionBase
@@ -19,6 +20,16 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls imp
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import SendGridConfigError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api import MAX_PAGE_SIZE, REGIONS
 from ansible_collections.mailops.sendgrid.plugins.module_utils._tls_blocks import parse_time, utc_text
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._canary import (
+    Gate,
+    apply_gate,
+    changed_plan,
+    check_canary,
+    check_gate,
+    held_back,
+    note_rollback,
+    split_plan,
+)
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._fleet_calls import (
     CONNECTION_OPTIONS,
     FleetCalls,
@@ -53,6 +64,7 @@ from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report_files imp
     prepare_report_dir,
     write_report_files,
 )
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._restore import restore_plan
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._run_store import read_run, write_outcomes, write_run
 
 LISTING_MODULE = 'mailops.sendgrid.sendgrid_subuser_info'
@@ -80,6 +92,11 @@ ARGUMENT_SPEC = dict(
     report_dir=dict(type='path'),
     fail_on_drift=dict(type='bool', default=False),
     blocks_since=dict(type='raw'),
+    # Raw, and checked by the gate: a limit given as an extra var (key=value) is text.
+    max_tls_blocks=dict(type='raw'),
+    canary_soak=dict(type='raw', default=0),
+    rollback_on_blocks=dict(type='bool', default=False),
+    canary=dict(type='raw'),
     # In the group's shared options; here the plan names each account.
     on_behalf_of=dict(type='str'),
 )
@@ -98,6 +115,14 @@ def account_diffs(call_results):
     return diffs
 
 
+class Watch(NamedTuple):
+    """What the run watches after its updates: the canary ``gate`` (or None), every account's TLS blocks since
+    ``blocks_since`` (a Unix time, or None), and when the run started (the gate's window, less a margin)."""
+    gate: Optional[Gate]
+    blocks_since: Optional[int]
+    run_start: int
+
+
 class FleetError(Exception):
     """The run stops before any account is read or written; the message says why."""
 
@@ -113,17 +138,20 @@ class ActionModule(FleetCalls, ActionBase):
         dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         try:
             blocks_since = self._blocks_since(args['blocks_since'], started)
+            gate, canary = self._gate(args)
             plan, warnings = self._plan(args, task_vars)
         except FleetError as error:
             result.update(failed=True, msg=str(error))
             return result
-        parent_result, group_results = self._apply(plan, args, task_vars)
-        calls = [parent_result] + group_results
-        report = build_report(plan, parent_result=parent_result, group_results=group_results,
-                              check_mode=bool(self._task.check_mode), generated_at=self._now(), warnings=warnings)
-        if blocks_since is not None:
-            report = attach_blocks(report, self._read_blocks(plan, args, task_vars, blocks_since),
-                                   utc_text(blocks_since))
+        watch = Watch(gate, blocks_since, started - RUN_CLOCK_MARGIN)
+        # An audit reads every account: nothing it does needs a canary.
+        first, rest = split_plan(plan, canary) if canary and not self._task.check_mode else (plan, None)
+        report, calls = self._enforce(first, args, task_vars, warnings, watch)
+        if rest is not None and report['summary']['failed']:
+            report = dict(report, held_back=held_back(rest))
+        elif rest is not None:
+            rest_report, rest_calls = self._enforce(rest, args, task_vars, [], watch)
+            report, calls = merge_reports(report, rest_report), calls + rest_calls
         if args['account_source'] == FROM_HOSTS:
             result.update(self._batch_of_hosts(report, args))
         else:
@@ -158,6 +186,41 @@ class ActionModule(FleetCalls, ActionBase):
         result.update(self._summed_up(run_report, args))
         return result
 
+    # -- applying the policy, and watching what it blocks -------------------------------------
+
+    def _enforce(self, plan, args, task_vars, warnings, watch):
+        """Apply the plan, and watch its accounts' TLS blocks: its report and the calls' results."""
+        parent_result, group_results = self._apply(plan, args, task_vars)
+        report = build_report(plan, parent_result=parent_result, group_results=group_results,
+                              check_mode=bool(self._task.check_mode), generated_at=self._now(), warnings=warnings)
+        return self._watch(plan, report, args, task_vars, watch), [parent_result] + group_results
+
+    def _watch(self, plan, report, args, task_vars, watch):
+        """The report with the accounts' TLS blocks (with blocks_since: every account's, since then) and, with the
+        gate, the changed accounts over its limit failed, and rolled back with rollback_on_blocks. The gate waits
+        its soak after the updates and reads the changed accounts' blocks since the run's start, or since
+        blocks_since when given (one read serves both)."""
+        gated = watch.gate is not None and any(entry['status'] == 'changed' for entry in report['accounts'])
+        if not gated and watch.blocks_since is None:
+            return report
+        since = watch.blocks_since if watch.blocks_since is not None else watch.run_start
+        if gated and watch.gate.soak:
+            self._sleep(watch.gate.soak)
+        read_plan = plan if watch.blocks_since is not None else changed_plan(plan, report)
+        blocks = self._read_blocks(read_plan, args, task_vars, since)
+        report = attach_blocks(report, blocks, utc_text(since))
+        if not gated:
+            return report
+        report, rollback = apply_gate(report, blocks, watch.gate, utc_text(since))
+        if rollback:
+            restored = self._restore(rollback, restore_plan(rollback, args['region']), args, task_vars, False)
+            report = note_rollback(report, restored)
+        return report
+
+    @staticmethod
+    def _sleep(seconds):
+        time.sleep(seconds)
+
     @staticmethod
     def _write_report_files(report, args):
         if args['report_dir']:
@@ -180,7 +243,17 @@ class ActionModule(FleetCalls, ActionBase):
         try:
             return parse_time(value, 'enforced_tls_baseline_blocks_since')
         except SendGridConfigError as error:
-            raise FleetError(nothing_done('{0}, or run (the blocks since this run\'s updates)'.format(error.message)))
+            raise FleetError(nothing_done('{0}. It may also be run: the blocks since this run\'s updates'.format(
+                error.message)))
+
+    @staticmethod
+    def _gate(args):
+        """The canary gate (or None) and how many accounts the canary holds (0: none)."""
+        try:
+            gate = check_gate(args['max_tls_blocks'], args['canary_soak'], args['rollback_on_blocks'])
+            return gate, check_canary(args['canary'], gate, per_host=args['account_source'] == FROM_HOSTS)
+        except PlanError as error:
+            raise FleetError(nothing_done(str(error)))
 
     def _plan(self, args, task_vars):
         """The plan and its warnings. Every input is checked here, before any request; discovery is the only

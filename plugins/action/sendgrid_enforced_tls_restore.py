@@ -16,7 +16,6 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import Se
 from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api import REGIONS
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._fleet_calls import CONNECTION_OPTIONS, FleetCalls
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import PARENT_ACCOUNT, PlanError, nothing_done
-from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import build_report
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._restore import (
     ACCOUNTS_INPUT,
     RESTORED,
@@ -24,9 +23,7 @@ from ansible_collections.mailops.sendgrid.plugins.plugin_utils._restore import (
     RestoreError,
     check_report,
     check_restore_accounts,
-    decide,
     load_report,
-    restore_entry,
     restore_line,
     restore_plan,
     restore_targets,
@@ -66,7 +63,7 @@ class ActionModule(FleetCalls, ActionBase):
             result.update(failed=True, msg=nothing_done(error.message))
             return result
         check_mode = bool(self._task.check_mode)
-        entries = sorted_entries(settled + self._restore(targets, plan, args, task_vars, check_mode))
+        entries = sorted_entries(settled + self._restore(targets, plan, args, task_vars, check_mode, args['force']))
         summary = summarize_restore(entries)
         result.update(changed=bool(summary[RESTORED] or summary[TO_RESTORE]), check_mode=check_mode, summary=summary,
                       accounts=entries, msg=restore_line(summary, check_mode), failure=restore_verdict(entries))
@@ -91,23 +88,3 @@ class ActionModule(FleetCalls, ActionBase):
         entries = check_report(load_report(args['report']))
         targets, settled = restore_targets(entries, check_restore_accounts(args['accounts'], entries))
         return targets, settled, restore_plan(targets, args['region'])
-
-    def _restore(self, targets, plan, args, task_vars, check_mode):
-        """Each target's result entry: every one read first (never written then), then those still as the
-        enforcement left them (or any, with force) set back, unless in check mode."""
-        if not targets:
-            return []
-        read = self._settings(plan, args, task_vars, read_only=True)
-        decisions = {target.account: decide(target, read[target.account], args['force']) for target in targets}
-        to_write = [target for target in targets if decisions[target.account][0] == 'restore']
-        written = {}
-        if to_write and not check_mode:
-            written = self._settings(restore_plan(to_write, args['region']), args, task_vars)
-        return [restore_entry(target, *decisions[target.account], read=read[target.account],
-                              written=written.get(target.account)) for target in targets]
-
-    def _settings(self, plan, args, task_vars, read_only=False):
-        """Each account of the plan as its call found (and, unless ``read_only``, left) it: its report entry."""
-        parent_result, group_results = self._apply(plan, args, task_vars, read_only=read_only)
-        report = build_report(plan, parent_result=parent_result, group_results=group_results, check_mode=read_only)
-        return {entry['account']: entry for entry in report['accounts']}

@@ -52,7 +52,8 @@ def _utc(timestamp: int) -> str:
 
 def parse_time(value, field: str) -> int:
     """A time as a Unix time: ``value`` is one (an integer, or its digits as text) or an ISO 8601 time
-    (a date, or a date and time; UTC unless it says otherwise), from 1970 to the end of year 9999."""
+    (a date, or a date and time; UTC unless it says otherwise; as text, or as YAML reads it unquoted), from
+    1970 to the end of year 9999."""
     timestamp = _timestamp(value)
     if timestamp is None:
         raise SendGridConfigError('{0} must be {1}; got {2}'.format(field, _TIME_FORMS, describe_value(value)))
@@ -62,9 +63,15 @@ def parse_time(value, field: str) -> int:
 
 
 def _timestamp(value) -> Optional[int]:
-    """``value`` as a Unix time, or None when it is neither a whole number nor an ISO 8601 time."""
+    """``value`` as a Unix time, or None when it is neither a whole number nor an ISO 8601 time. A date or time
+    that YAML made of an unquoted value is that time."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value if value >= 0 else None
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        value = datetime.datetime(value.year, value.month, value.day)
+    if isinstance(value, datetime.datetime):
+        parsed = value if value.tzinfo is not None else value.replace(tzinfo=datetime.timezone.utc)
+        return int(parsed.timestamp())
     if not isinstance(value, str):
         return None
     text = value.strip()

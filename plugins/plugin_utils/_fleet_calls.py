@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module_support import sendgrid_argument_spec
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import PARENT_ACCOUNT
-from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import account_blocks
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import account_blocks, build_report
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._restore import decide, restore_entry, restore_plan
 
 APPLY_MODULE = 'mailops.sendgrid.sendgrid_enforced_tls'
 BLOCKS_MODULE = 'mailops.sendgrid.sendgrid_tls_blocks_info'
@@ -31,6 +32,7 @@ CONNECTION_OPTIONS = {
 # How a call asks for check mode whatever the task's: the action's own reads (a restore reads every
 # account before it writes any) must never write.
 CHECK_MODE_ARG = '_ansible_check_mode'
+DEFAULT_REGION = 'global'
 
 
 def connection_args(args):
@@ -73,6 +75,27 @@ class FleetCalls:
             group_results.append(self._call(APPLY_MODULE, group_args, task_vars, read_only))
         return parent_result, group_results
 
+    def _restore(self, targets, plan, args, task_vars, check_mode, force=False):
+        """Each target's result entry (``_restore.Target``; ``plan``: ``_restore.restore_plan`` of them): every one
+        read first (never written then), then those still as the enforcement left them (or any, with ``force``)
+        set back, unless in ``check_mode``."""
+        if not targets:
+            return []
+        read = self._settings(plan, args, task_vars, read_only=True)
+        decisions = {target.account: decide(target, read[target.account], force) for target in targets}
+        to_write = [target for target in targets if decisions[target.account][0] == 'restore']
+        written = {}
+        if to_write and not check_mode:
+            written = self._settings(restore_plan(to_write, args.get('region')), args, task_vars)
+        return [restore_entry(target, *decisions[target.account], read=read[target.account],
+                              written=written.get(target.account)) for target in targets]
+
+    def _settings(self, plan, args, task_vars, read_only=False):
+        """Each account of the plan as its call found (and, unless ``read_only``, left) it: its report entry."""
+        parent_result, group_results = self._apply(plan, args, task_vars, read_only=read_only)
+        report = build_report(plan, parent_result=parent_result, group_results=group_results, check_mode=read_only)
+        return {entry['account']: entry for entry in report['accounts']}
+
     def _read_blocks(self, plan, args, task_vars, since):
         """Each account's TLS blocks since ``since``: one call of the blocks module for the parent account, one
         for the subusers of each region (as :func:`_report.account_blocks` gives them, by account)."""
@@ -81,12 +104,14 @@ class FleetCalls:
         if plan['parent'] is not None:
             parent_args = dict(connection, region=plan['parent']['region']) if plan['parent']['region'] else connection
             blocks[PARENT_ACCOUNT] = blocks_of(self._call(BLOCKS_MODULE, parent_args, task_vars), [None])[None]
+        # Accounts of no known region are called where the modules call by default: in the region global (or at
+        # api_url, as are those of global).
         by_region = {}
         for group in plan['groups']:
-            by_region.setdefault(group['region'], []).extend(group['accounts'])
+            by_region.setdefault(group['region'] or DEFAULT_REGION, []).extend(group['accounts'])
         for region, accounts in by_region.items():
             call_args = dict(connection, subusers=accounts)
-            if region:
+            if region != DEFAULT_REGION:
                 call_args['region'] = region
             if args.get('workers') is not None:
                 call_args['workers'] = args['workers']

@@ -233,6 +233,8 @@ def summary_line(report, report_file=None):
         line += ' TLS blocks since {0}: {1} at {2} accounts{3}.'.format(
             report.get('blocks_since'), summary['tls_blocks'], summary['with_tls_blocks'],
             ' ({0} could not be read)'.format(summary['tls_blocks_unread']) if summary['tls_blocks_unread'] else '')
+    if report.get('held_back'):
+        line += ' {0} held back after the canary.'.format(len(report['held_back']))
     return line + (' Report: {0}'.format(report_file) if report_file else '')
 
 
@@ -260,12 +262,24 @@ def drift_message(report) -> Optional[str]:
         len(drift), _named(drift, lambda entry: '{0}: {1}'.format(entry['account'], entry['reason']), '; '))
 
 
+def held_back_message(report) -> Optional[str]:
+    """The failure of a run whose canary failed: the accounts held back (the first 20 named)."""
+    names = report.get('held_back') or []
+    if not names:
+        return None
+    return ('The canary failed, so {0} account(s) were held back, neither read nor changed: {1}.'.format(
+        len(names), _named(names, lambda name: name, ', ')))
+
+
 def verdict(report, fail_on_drift=False) -> Optional[str]:
-    """Why the run fails, or None: accounts that failed (always), accounts out of policy (with
-    ``fail_on_drift``). Every account is in the report whatever the verdict."""
-    messages: List[str] = [message for message in (failed_message(report),
+    """Why the run fails, or None: accounts that failed (always; the canary gate's too), accounts held back after a
+    failed canary, accounts out of policy (with ``fail_on_drift``). Every account is in the report whatever the
+    verdict."""
+    messages: List[str] = [message for message in (failed_message(report), held_back_message(report),
                                                    drift_message(report) if fail_on_drift else None) if message]
-    return ' '.join(messages) or None
+    # Each message but the last ends its sentence (a first error may end without a full stop).
+    sentences = [message if message.endswith('.') else message + '.' for message in messages[:-1]] + messages[-1:]
+    return ' '.join(sentences) or None
 
 
 def accounts_read(report) -> int:

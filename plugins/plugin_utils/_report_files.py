@@ -76,7 +76,7 @@ def _show_blocks(blocks):
         return '0'
     domains = blocks.get('domains') or []
     named = ', '.join('{0} {1}'.format(item['domain'], item['blocks']) for item in domains[:MARKDOWN_DOMAINS])
-    more = len(domains) - MARKDOWN_DOMAINS + (blocks.get('more_domains') or 0)
+    more = max(0, len(domains) - MARKDOWN_DOMAINS) + (blocks.get('more_domains') or 0)
     return '{0} ({1}{2})'.format(blocks['count'], named, ', and {0} more'.format(more) if more > 0 else '')
 
 

@@ -187,8 +187,8 @@ def check_restore_accounts(accounts, entries) -> Optional[frozenset]:
 def restore_targets(entries, accounts=None) -> Tuple[List[Target], List[dict]]:
     """The accounts to read and maybe set back, and the result entries of those the report settles.
 
-    Set back: each account the enforcement changed; each whose update failed but whose setting before it
-    the report records (it may have been written). Not restorable: an account that failed with no
+    Set back: each account the enforcement changed; each that failed but whose setting before it the report
+    records (its update may have been written, or the canary gate failed it after its update). Not restorable: an account that failed with no
     setting recorded. Named in ``accounts`` but left as it was by the enforcement: unchanged. The other
     accounts of the report (compliant, exempt) are not the restore's business.
     """
@@ -199,7 +199,8 @@ def restore_targets(entries, accounts=None) -> Tuple[List[Target], List[dict]]:
         if entry['status'] == 'changed' and entry['before'] and entry['after']:
             targets.append(Target(entry['account'], entry['region'], entry['before'], entry['after']))
         elif entry['status'] == 'failed' and entry['before']:
-            targets.append(Target(entry['account'], entry['region'], entry['before'], None))
+            # Its update failed (``after`` unknown), or the canary gate failed it after its update (``after`` known).
+            targets.append(Target(entry['account'], entry['region'], entry['before'], entry['after']))
         elif entry['status'] == 'failed':
             settled.append(result_entry(entry['account'], entry['region'], 'not_restorable', reason=(
                 'the enforcement failed on it before it read its setting, so the report does not record what to'

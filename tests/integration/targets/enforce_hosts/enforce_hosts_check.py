@@ -104,5 +104,49 @@ def case_enforce(facts_dir):
     expect_equal(setting_requests('PATCH'), [], 'the updates of the second enforcement')
 
 
+def blocks_requests():
+    """The accounts whose blocks list was read, in order ('(parent)': the parent account)."""
+    return [entry['on_behalf_of'] or '(parent)' for entry in emulator('log')['requests']
+            if entry['path'] == '/v3/suppression/blocks']
+
+
+def case_gate(facts_dir):
+    """The gate (sendgrid_max_tls_blocks 0): the canary, the parent account, has recipients at a domain without
+    TLS, so enforcing drops their mail; it fails as its host, naming the domain, and the run stops after it, no
+    other account read or written. With sendgrid_rollback_on_blocks the canary is set back as well."""
+    for rollback in (False, True):
+        emulator('reset', 'POST')
+        before = emulator('state')
+        emulator('state', 'PATCH', {'tls_less_domains': {'(parent)': {'plain.example': 2}}})
+        options = ['-e', 'sendgrid_max_tls_blocks=0', '-e', 'sendgrid_canary_soak=1']
+        run = Run(PLAYBOOK, *(options + (['-e', 'sendgrid_rollback_on_blocks=true'] if rollback else [])),
+                  facts_dir=facts_dir)
+        expect(run.status != 0, 'a canary over the gate must fail the run')
+        expect('NO MORE HOSTS LEFT' in run.output, 'the run must end after the canary batch')
+        expect_equal(run.statuses(), {PARENT_HOST: 'failed'}, 'the recap of a canary over the gate')
+        expect('2 TLS blocks since its update' in run.output and 'more than enforced_tls_baseline_max_tls_blocks (0):'
+               ' mail to plain.example (2) is dropped' in run.output, 'the canary names its blocked domain')
+        # The rollback reads the canary before it writes (and its update reads it again).
+        expect_equal(setting_requests('GET'), ['(parent)'] * (3 if rollback else 1), 'the reads of the gated run')
+        expect_equal(setting_requests('PATCH'), ['(parent)'] * (2 if rollback else 1), 'the updates of the gated run')
+        expect_equal(blocks_requests(), ['(parent)'], 'the blocks read: the canary\'s')
+        expect_equal(emulator('state')['subusers'], before['subusers'], 'the subusers: none written')
+        expect_equal(state_of(None), before['parent'] if rollback else dict(before['parent'], **POLICY),
+                     'the canary after the gate' + (' and its rollback' if rollback else ''))
+        expect(rollback == ('rolled back to its setting before the enforcement' in run.output),
+               'the canary\'s message says whether it was rolled back')
+
+
+def case_gate_passes(facts_dir):
+    """A gate that no account is over: every batch goes on; each batch's changed accounts' blocks are read once."""
+    emulator('reset', 'POST')
+    emulator('state', 'PATCH', {'tls_less_domains': {'(parent)': {'plain.example': 2}}})
+    run = Run(PLAYBOOK, '-e', 'sendgrid_max_tls_blocks=2', facts_dir=facts_dir)
+    expect_equal(run.status, 0, 'the exit status of an enforcement the gate passes')
+    expect_equal(batches(run), 3, 'the batches (serial 1, 10%, 100%)')
+    changed = sorted(ACCOUNTS[host] or '(parent)' for host, status in AUDIT.items() if status == 'drift')
+    expect_equal(sorted(blocks_requests()), changed, 'the blocks read: each changed account\'s, once')
+
+
 if __name__ == '__main__':
-    sys.exit(run_cases([case_preview, case_canary, case_enforce]))
+    sys.exit(run_cases([case_preview, case_canary, case_enforce, case_gate, case_gate_passes]))

@@ -53,3 +53,6 @@ ansible-playbook module_defaults.yml "$@"
 
 # An enforcement that reads each account's TLS blocks since its updates (enforced_tls_baseline_blocks_since: run).
 ansible-playbook blocks.yml "$@"
+
+# The canary: some subusers first, then the gate on their TLS blocks (with and without rollback), then the rest.
+ansible-playbook canary.yml "$@"

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import types
@@ -26,6 +27,7 @@ from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes impo
 POLICY = {'require_tls': True, 'require_valid_cert': True, 'version': 1.2}
 APPLY = 'mailops.sendgrid.sendgrid_enforced_tls'
 LISTING = 'mailops.sendgrid.sendgrid_subuser_info'
+BLOCKS = 'mailops.sendgrid.sendgrid_tls_blocks_info'
 NOW = '2026-12-03T12:00:00Z'
 NOTHING_DONE = ' No account was read or changed.'
 KEY = 'SG.unit-test.K3y-s3cr3t'
@@ -36,22 +38,34 @@ FLEET = {'(parent)': settings(False, True, 1.2), 'a': settings(True, True, 1.2),
          'c': settings(True, True, 1.1), 'd': settings(True, True, 1.2), 'e': settings(True, True, 1.2)}
 
 
-class FakeModules:
-    """The module calls, answered as sendgrid_enforced_tls (from ``fleet``) and sendgrid_subuser_info (``listing``:
-    the subusers SendGrid lists, or a failed result) would. ``calls``: (module, arguments) of each."""
+# How many TLS blocks each account has ('(parent)': the parent account), all at old.example; a text: reading the
+# account's blocks list fails with it. Accounts not named have none.
+BLOCKED = {'(parent)': 1, 'a': 2, 'c': 3}
+BLOCKED_AT = '2026-12-03T11:30:00Z'
 
-    def __init__(self, fleet, check_mode, diff=False, listing=None, warnings=()):
+
+class FakeModules:
+    """The module calls, answered as sendgrid_enforced_tls (from ``fleet``), sendgrid_subuser_info (``listing``:
+    the subusers SendGrid lists, or a failed result) and sendgrid_tls_blocks_info (from ``blocks``; with
+    ``blocks_failure``, each call for subusers fails with it before reading any) would. ``calls``: (module,
+    arguments) of each."""
+
+    def __init__(self, fleet, check_mode, diff=False, listing=None, warnings=(), blocks=None, blocks_failure=None):
         self.fleet = fleet
         self.check_mode = check_mode
         self.diff = diff
         self.listing = listing or []
         self.warnings = list(warnings)
+        self.blocks = BLOCKED if blocks is None else blocks
+        self.blocks_failure = blocks_failure
         self.calls = []
 
     def __call__(self, module_name=None, module_args=None, task_vars=None):
         self.calls.append((module_name, dict(module_args)))
         if module_name == LISTING:
             return self.listing if isinstance(self.listing, dict) else {'changed': False, 'subusers': self.listing}
+        if module_name == BLOCKS:
+            return self._read_blocks(module_args)
         assert module_name == APPLY
         wanted = {field: module_args[field] for field in POLICY if field in module_args}
         if 'subusers' not in module_args:
@@ -72,10 +86,38 @@ class FakeModules:
             result['diff'] = {'before': before, 'after': after, 'before_header': str(account)}
         return result
 
+    def _read_blocks(self, module_args):
+        if 'subusers' not in module_args:
+            entry = self._blocks_entry(None, self.blocks.get('(parent)', 0))
+            # One account: a failure has no accounts.
+            return {'failed': True, 'msg': entry['msg']} if entry['failed'] else {'changed': False, 'accounts': [entry]}
+        if self.blocks_failure:
+            return {'failed': True, 'msg': self.blocks_failure}
+        entries = [self._blocks_entry(account, self.blocks.get(account, 0)) for account in module_args['subusers']]
+        failed = [entry['account'] for entry in entries if entry['failed']]
+        result = {'changed': False, 'accounts': entries}
+        if failed:
+            result.update(failed=True, msg='could not read the blocks of {0}'.format(', '.join(failed)))
+        return result
+
+    @staticmethod
+    def _blocks_entry(account, blocks):
+        if isinstance(blocks, str):
+            return {'account': account, 'failed': True, 'msg': blocks, 'status': 403}
+        return {'account': account, 'failed': False, 'complete': True, 'msg': '{0} TLS blocks'.format(blocks),
+                'tls_blocks': blocks, 'domains': [{'domain': 'old.example', 'blocks': blocks}] if blocks else [],
+                'more_domains': 0, 'first_blocked': BLOCKED_AT if blocks else None,
+                'last_blocked': BLOCKED_AT if blocks else None, 'other_blocks': {'count': 0, 'reasons': []}}
+
     @property
     def applied(self):
         """The arguments of the calls of sendgrid_enforced_tls."""
         return [args for module, args in self.calls if module == APPLY]
+
+    @property
+    def read(self):
+        """The arguments of the calls of sendgrid_tls_blocks_info."""
+        return [args for module, args in self.calls if module == BLOCKS]
 
 
 @pytest.fixture
@@ -92,10 +134,11 @@ def fleet_step(local_tmp):
     """Run the action: ``hostvars`` makes the play batch; returns its result and the fake modules."""
 
     def run_action(args, hostvars=None, fleet=None, check_mode=True, diff=False, listing=None, warnings=(),
-                   uuid='task-1'):
+                   uuid='task-1', blocks=None, blocks_failure=None):
         task = MagicMock(args=args, check_mode=check_mode, diff=diff, async_val=0, _uuid=uuid)
         action = plugin.ActionModule(task, MagicMock(), MagicMock(), loader=None, templar=None, shared_loader_obj=None)
-        modules = FakeModules(FLEET if fleet is None else fleet, check_mode, diff, listing, warnings)
+        modules = FakeModules(FLEET if fleet is None else fleet, check_mode, diff, listing, warnings, blocks,
+                              blocks_failure)
         action._execute_module = modules
         task_vars = {'hostvars': hostvars or {}, 'ansible_play_batch': list(hostvars or {})}
         return action.run(task_vars=task_vars), modules
@@ -429,7 +472,7 @@ def test_inputs_the_report_files_hold_the_report(fleet_step, tmp_path):
         written = json.load(handle)
     assert written == {key: result[key] for key in written}
     assert sorted(written) == ['accounts', 'batches', 'disabled', 'enforcement', 'excluded', 'generated_at', 'mode',
-                               'policy', 'summary', 'warnings']
+                               'policy', 'report_version', 'summary', 'warnings']
     with open(os.path.join(report_dir, MARKDOWN_FILE), encoding='utf-8') as handle:
         assert handle.read().startswith('# Enforced TLS audit report\n')
 
@@ -438,3 +481,199 @@ def test_inputs_record_no_run_and_leave_no_outcomes(fleet_step, local_tmp):
     result, dummy = fleet_step({'policy': POLICY, 'subusers': ['a']})
     assert 'outcomes' not in result
     assert os.listdir(local_tmp) == []
+
+
+# ---------------------------------------------------------------------------
+# blocks_since: each account's TLS blocks, read after the updates
+# ---------------------------------------------------------------------------
+
+SINCE = '2026-12-03T11:00:00Z'
+SINCE_TIME = 1796295600
+# The step's start: NOW.
+START = 1796299200
+BLOCK_STATS = ('enforced_tls_tls_blocks', 'enforced_tls_with_tls_blocks', 'enforced_tls_tls_blocks_unread')
+EXEMPT_X = {'name': 'x', 'exempt': True, 'reason': 'legacy'}
+
+
+def read_blocks(count):
+    """An account's TLS blocks in its report entry, as FakeModules has them."""
+    return {'count': count, 'domains': [{'domain': 'old.example', 'blocks': count}] if count else [],
+            'more_domains': 0, 'first_blocked': BLOCKED_AT if count else None,
+            'last_blocked': BLOCKED_AT if count else None}
+
+
+def unread(msg):
+    return {'failed': True, 'msg': msg}
+
+
+def block_counts(summary):
+    return tuple(summary[name] for name in ('tls_blocks', 'with_tls_blocks', 'tls_blocks_unread'))
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The controller's clock as the action reads it: ``clock.now``."""
+    now = types.SimpleNamespace(now=START + 0.9)
+    monkeypatch.setattr(plugin, 'time', types.SimpleNamespace(time=lambda: now.now))
+    return now
+
+
+@pytest.mark.parametrize('given', [{}, {'blocks_since': None}, {'blocks_since': ''}])
+def test_blocks_are_not_read_without_blocks_since(fleet_step, given):
+    result, modules = fleet_step(dict({'policy': POLICY, 'subusers': ['a', 'c']}, **given))
+    assert [module for module, args in modules.calls] == [APPLY, APPLY]
+    assert 'blocks_since' not in result and 'tls_blocks' not in result['summary']
+    assert not [entry for entry in result['accounts'] if 'tls_blocks' in entry]
+    assert not set(BLOCK_STATS) & set(result['ansible_stats']['data'])
+    assert 'TLS blocks' not in result['msg']
+    batch, modules = fleet_step(hosts_args(**given), {'a': host('a')})
+    assert modules.read == []
+    assert 'tls_blocks' not in batch['summary'] and 'tls_blocks' not in read_outcome(batch['outcomes'], 'a')
+
+
+def test_inputs_blocks_one_call_for_the_parent_and_one_per_region_after_the_updates(fleet_step):
+    args = {'policy': POLICY, 'subusers': ['a', 'b', {'name': 'c', 'version': 1.3}, {'name': 'd', 'region': 'eu'},
+                                          EXEMPT_X],
+            'api_key': KEY, 'api_url': 'http://127.0.0.1:1', 'workers': 4, 'blocks_since': SINCE}
+    result, modules = fleet_step(args, check_mode=False)
+    # The updates first (the parent account, a and b, c's own policy, d in the EU), then the reads.
+    assert [module for module, args in modules.calls] == [APPLY] * 4 + [BLOCKS] * 3
+    connection = {'api_key': KEY, 'api_url': 'http://127.0.0.1:1', 'since': SINCE_TIME}
+    assert modules.read == [connection, dict(connection, subusers=['a', 'b', 'c'], workers=4),
+                            dict(connection, subusers=['d'], region='eu', workers=4)]
+    assert KEY not in repr(result)
+
+
+def test_blocks_the_parent_and_accounts_of_no_known_region_are_read_in_the_region_given_global_by_default(fleet_step):
+    args = {'policy': POLICY, 'region': 'eu', 'subusers': ['a', {'name': 'b', 'region': 'global'}],
+            'blocks_since': SINCE}
+    dummy, modules = fleet_step(args)
+    assert modules.read == [{'since': SINCE_TIME, 'region': 'eu'},
+                            {'since': SINCE_TIME, 'subusers': ['a'], 'region': 'eu'},
+                            {'since': SINCE_TIME, 'subusers': ['b']}]
+    dummy, modules = fleet_step(dict(args, include_parent=False))
+    assert [args.get('subusers') for args in modules.read] == [['a'], ['b']]
+
+
+def test_hosts_blocks_of_the_global_region_are_read_in_one_call(fleet_step):
+    dummy, modules = fleet_step(hosts_args(blocks_since=SINCE), HOSTVARS)
+    reads = [(args.get('region', 'global'), args['subusers']) for args in modules.read if 'subusers' in args]
+    assert sorted(reads) == [('eu', ['c']), ('global', ['a', 'b', 'd'])]
+
+
+def test_inputs_each_accounts_tls_blocks_are_in_its_entry_the_counts_the_line_and_the_files(fleet_step, tmp_path):
+    report_dir = str(tmp_path / 'reports')
+    forbidden = 'HTTP 403 Forbidden: the key lacks suppression.blocks.read'
+    args = {'policy': POLICY, 'subusers': ['a', 'b', 'c', EXEMPT_X], 'blocks_since': SINCE, 'report_dir': report_dir}
+    result, dummy = fleet_step(args, blocks={'(parent)': 1, 'a': 2, 'c': forbidden})
+    blocks = {entry['account']: entry.get('tls_blocks', 'none') for entry in result['accounts']}
+    assert blocks == {PARENT: read_blocks(1), 'a': read_blocks(2), 'b': read_blocks(0), 'c': unread(forbidden),
+                      'x': 'none'}
+    assert block_counts(result['summary']) == (3, 2, 1)
+    assert (result['blocks_since'], result['blocks_until']) == (SINCE, None)
+    assert [result['ansible_stats']['data'][name] for name in BLOCK_STATS] == [3, 2, 1]
+    assert result['msg'] == ('Enforced TLS audit: 5 accounts, 1 compliant, 0 changed, 3 drift, 1 exempt, 0 failed.'
+                             ' TLS blocks since 2026-12-03T11:00:00Z: 3 at 2 accounts (1 could not be read).'
+                             ' Report: {0}/{1}'.format(report_dir, MARKDOWN_FILE))
+    # A blocks list that could not be read fails neither the task nor the run: the counts say it.
+    assert 'failed' not in result and result['failure'] is None
+    with open(os.path.join(report_dir, JSON_FILE), encoding='utf-8') as handle:
+        written = json.load(handle)
+    assert (written['blocks_since'], written['summary'], written['accounts']) == (
+        SINCE, result['summary'], result['accounts'])
+    with open(os.path.join(report_dir, MARKDOWN_FILE), encoding='utf-8') as handle:
+        markdown = handle.read().splitlines()
+    assert 'TLS blocks since 2026-12-03T11:00:00Z: **3**, at 2 accounts (1 blocks lists could not be read).' in markdown
+    assert '| Account | Status | Before | After | TLS blocks | Note |' in markdown
+
+
+def test_blocks_a_call_that_fails_before_reading_any_account_leaves_each_of_its_accounts_unread(fleet_step):
+    result, dummy = fleet_step({'policy': POLICY, 'subusers': ['a', 'b'], 'blocks_since': SINCE},
+                               blocks={'(parent)': 'HTTP 401 Unauthorized'}, blocks_failure='MODULE FAILURE')
+    blocks = {entry['account']: entry['tls_blocks'] for entry in result['accounts']}
+    assert blocks == {PARENT: unread('HTTP 401 Unauthorized'), 'a': unread('MODULE FAILURE'),
+                      'b': unread('MODULE FAILURE')}
+    assert block_counts(result['summary']) == (0, 0, 3)
+    assert result['msg'].endswith(' TLS blocks since 2026-12-03T11:00:00Z: 0 at 0 accounts (3 could not be read).')
+
+
+def test_blocks_since_run_is_the_start_of_the_step_less_a_minute(fleet_step, monkeypatch):
+    # The step starts at START; by the time the blocks are read, the updates have taken ten minutes.
+    times = iter([START + 0.9])
+    monkeypatch.setattr(plugin, 'time', types.SimpleNamespace(time=lambda: next(times, START + 600)))
+    result, modules = fleet_step({'policy': POLICY, 'subusers': ['a'], 'blocks_since': 'run'}, check_mode=False)
+    assert [args['since'] for args in modules.read] == [START - 60] * 2
+    assert result['blocks_since'] == '2026-12-03T11:59:00Z'
+    assert result['msg'].endswith(' TLS blocks since 2026-12-03T11:59:00Z: 3 at 2 accounts.')
+
+
+@pytest.mark.parametrize('value', ['2026-12-03T12:00:00+01:00', SINCE_TIME, str(SINCE_TIME)])
+def test_blocks_since_is_a_unix_or_iso_8601_time(fleet_step, value):
+    result, modules = fleet_step({'policy': POLICY, 'blocks_since': value})
+    assert modules.read == [{'since': SINCE_TIME}]
+    assert result['blocks_since'] == SINCE
+
+
+@pytest.mark.parametrize('value, since', [
+    (datetime.date(2026, 12, 3), SINCE_TIME - 11 * 3600),
+    (datetime.datetime(2026, 12, 3, 11, 0, tzinfo=datetime.timezone.utc), SINCE_TIME),
+])
+def test_blocks_since_an_unquoted_yaml_date_or_time_is_that_time(fleet_step, value, since):
+    result, modules = fleet_step({'policy': POLICY, 'blocks_since': value})
+    assert 'failed' not in result
+    assert modules.read == [{'since': since}]
+
+
+@pytest.mark.parametrize('value, shown', [
+    ('yesterday', "must be a Unix time (seconds) or an ISO 8601 time such as 2026-12-01T08:00:00Z; got 'yesterday'"
+                  " (string)"),
+    ('runs', "got 'runs' (string)"),
+    ('1969-12-31', "must be a time from 1970-01-01T00:00:00Z (0) to 9999-12-31T23:59:59Z (253402300799); got"
+                   " '1969-12-31' (string)"),
+    (-1, 'got -1 (integer)'),
+    (True, 'got true (boolean)'),
+    (1796295600.5, 'got 1796295600.5 (float)'),
+])
+def test_bad_blocks_since_is_named_and_fails_before_any_call(fleet_step, local_tmp, value, shown):
+    for args in ({'all_subusers': True}, {'account_source': 'hosts'}):
+        result, modules = fleet_step(dict(args, policy=POLICY, blocks_since=value), {'a': host('a')},
+                                     listing=LISTING_ANSWER)
+        assert result['failed'] is True
+        assert result['msg'].startswith('enforced_tls_baseline_blocks_since must be ')
+        assert shown in result['msg']
+        assert result['msg'].endswith(". It may also be run: the blocks since this run's updates." + NOTHING_DONE)
+        assert modules.calls == []
+    assert os.listdir(local_tmp) == []
+
+
+@pytest.mark.parametrize('check_mode, mode', [(True, 'audit'), (False, 'enforce')])
+def test_blocks_are_read_in_check_mode_too(fleet_step, check_mode, mode):
+    """Reading the blocks lists changes nothing: an audit reads them as an enforcement does."""
+    result, modules = fleet_step({'policy': POLICY, 'subusers': ['a'], 'blocks_since': SINCE}, check_mode=check_mode)
+    assert result['mode'] == mode
+    assert modules.read == [{'since': SINCE_TIME}, {'since': SINCE_TIME, 'subusers': ['a']}]
+    assert block_counts(result['summary']) == (3, 2, 0)
+
+
+def test_hosts_blocks_of_each_batch_and_the_run_since_its_first_batch(fleet_step, clock, local_tmp, tmp_path):
+    report_dir = str(tmp_path / 'reports')
+    args = hosts_args(blocks_since='run', report_dir=report_dir)
+    exempt = host('x', enforced_tls_baseline_exempt=True, enforced_tls_baseline_exempt_reason='legacy')
+    first, modules = fleet_step(args, {'parent': host(), 'a': host('a'), 'x': exempt})
+    assert modules.read == [{'since': START - 60}, {'since': START - 60, 'subusers': ['a']}]
+    clock.now = START + 300
+    second, modules = fleet_step(args, {'c': host('c', sendgrid_region='eu')}, blocks={'c': 'HTTP 500'})
+    assert modules.read == [{'since': START + 240, 'subusers': ['c'], 'region': 'eu'}]
+    # Each batch publishes its own counts; each host's outcome has its account's blocks.
+    assert (block_counts(first['summary']), block_counts(second['summary'])) == ((3, 2, 0), (0, 0, 1))
+    assert [second['ansible_stats']['data'][name] for name in BLOCK_STATS] == [0, 0, 1]
+    assert read_outcome(first['outcomes'], 'a')['tls_blocks'] == read_blocks(2)
+    assert read_outcome(second['outcomes'], 'c')['tls_blocks'] == unread('HTTP 500')
+    # The run so far: the blocks since its first batch's start.
+    assert second['msg'] == ('Enforced TLS audit: 4 accounts, 1 compliant, 0 changed, 2 drift, 1 exempt, 0 failed.'
+                             ' TLS blocks since 2026-12-03T11:59:00Z: 3 at 2 accounts (1 could not be read).'
+                             ' Report: {0}/{1}'.format(report_dir, MARKDOWN_FILE))
+    assert read_run(local_tmp, 'task-1')['blocks_since'] == '2026-12-03T11:59:00Z'
+    with open(os.path.join(report_dir, JSON_FILE), encoding='utf-8') as handle:
+        written = json.load(handle)
+    assert (written['blocks_since'], block_counts(written['summary'])) == ('2026-12-03T11:59:00Z', (3, 2, 1))

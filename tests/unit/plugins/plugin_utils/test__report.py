@@ -17,8 +17,11 @@ from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import (
 )
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import (
     APPLIED_DESPITE_ERROR,
+    BLOCK_COUNTS,
     STATUS_ORDER,
+    account_blocks,
     accounts_read,
+    attach_blocks,
     build_report,
     custom_stats,
     drift_message,
@@ -104,6 +107,7 @@ def test_build_report_enforce(plan):
     report = build_report(plan, parent_result=parent_result(NEW, NEW, []), group_results=group_results(plan),
                           generated_at='2026-01-02T03:04:05Z')
     assert report == {
+        'report_version': 1,
         'mode': 'enforce',
         'generated_at': '2026-01-02T03:04:05Z',
         'policy': TLS12,
@@ -230,9 +234,9 @@ def test_build_report_failed_parent(plan, result, reason):
 
 def test_build_report_empty_plan():
     report = build_report(build_plan(POLICY))
-    assert report == {'mode': 'enforce', 'generated_at': None, 'policy': TLS12, 'enforcement': 'minimum',
-                      'warnings': [], 'summary': counts(), 'excluded': [], 'disabled': [], 'batches': [],
-                      'accounts': []}
+    assert report == {'report_version': 1, 'mode': 'enforce', 'generated_at': None, 'policy': TLS12,
+                      'enforcement': 'minimum', 'warnings': [], 'summary': counts(), 'excluded': [], 'disabled': [],
+                      'batches': [], 'accounts': []}
     assert build_report(build_plan(POLICY), check_mode=True)['mode'] == 'audit'
 
 
@@ -476,7 +480,7 @@ def test_drift_message_says_how_each_account_stands():
     (['c1', 'd1'], False, None),
     (['c1', 'd1'], True, '1 account(s) out of policy: d1: require_tls false < true'),
     (['f1', 'd1'], False, '1 account(s) failed: f1. First error: boom f1'),
-    (['f1', 'd1'], True, '1 account(s) failed: f1. First error: boom f1 1 account(s) out of policy: d1: require_tls'
+    (['f1', 'd1'], True, '1 account(s) failed: f1. First error: boom f1. 1 account(s) out of policy: d1: require_tls'
                          ' false < true'),
 ])
 def test_verdict(names, fail_on_drift, expected):
@@ -486,3 +490,139 @@ def test_verdict(names, fail_on_drift, expected):
 @pytest.mark.parametrize('names, read', [(['c1', 'd1', 'f1', 'e1'], 3), (['e1', 'e2'], 0), ([], 0)])
 def test_accounts_read_are_all_but_the_exempt_ones(names, read):
     assert accounts_read(batch_report(names)) == read
+
+
+# ---------------------------------------------------------------------------
+# TLS blocks: account_blocks, attach_blocks, and the counts and line of a report with them
+# ---------------------------------------------------------------------------
+
+SINCE = '2026-12-03T11:00:00Z'
+UNREAD = {'failed': True, 'msg': 'HTTP 403 Forbidden'}
+
+
+def tls_blocks(count, domains=(), more_domains=0):
+    """An account's TLS blocks as account_blocks gives them: ``domains`` (domain, blocks) pairs."""
+    return {'domains': [{'domain': domain, 'blocks': blocks} for domain, blocks in domains],
+            'more_domains': more_domains, 'first_blocked': '2026-12-03T11:10:00Z' if count else None,
+            'last_blocked': '2026-12-03T11:50:00Z' if count else None, 'count': count}
+
+
+def blocks_entry(account, count, domains=()):
+    """An account's entry of sendgrid_tls_blocks_info's ``accounts``, read without error."""
+    return {'account': account, 'failed': False, 'complete': True, 'msg': '{0} TLS blocks'.format(count),
+            'tls_blocks': count, 'domains': [{'domain': domain, 'blocks': blocks} for domain, blocks in domains],
+            'more_domains': 0, 'first_blocked': '2026-12-03T11:10:00Z' if count else None,
+            'last_blocked': '2026-12-03T11:50:00Z' if count else None,
+            'other_blocks': {'count': 4, 'reasons': [{'reason': 'mailbox full', 'blocks': 4}]}}
+
+
+def with_blocks(report, blocks, since=SINCE):
+    return attach_blocks(report, blocks, since)
+
+
+def test_block_counts():
+    assert BLOCK_COUNTS == ('tls_blocks', 'with_tls_blocks', 'tls_blocks_unread')
+
+
+def test_summarize_counts_the_tls_blocks_of_the_accounts_read():
+    entries = [dict(entry('a', 'changed'), tls_blocks=tls_blocks(3, [('old.example', 3)])),
+               dict(entry('b', 'compliant'), tls_blocks=tls_blocks(0)),
+               dict(entry('c', 'failed'), tls_blocks=UNREAD),
+               dict(entry('d', 'drift'), tls_blocks=tls_blocks(2, [('legacy.example', 2)])),
+               dict(entry('e', 'compliant'), tls_blocks=None),
+               entry('x', 'exempt')]
+    assert summarize(entries) == dict(counts(total=6, failed=1, drift=1, changed=1, exempt=1, compliant=2),
+                                      tls_blocks=5, with_tls_blocks=2, tls_blocks_unread=1)
+
+
+def test_summarize_has_no_block_counts_when_no_account_had_its_blocks_read():
+    entries = [dict(entry('a', 'compliant'), tls_blocks=None), entry('x', 'exempt')]
+    assert summarize(entries) == counts(total=2, exempt=1, compliant=1)
+    assert not set(BLOCK_COUNTS) & set(summarize([]))
+
+
+def test_account_blocks_of_an_account_read_keeps_its_tls_blocks_only():
+    result = blocks_entry('a', 3, [('old.example', 2), ('legacy.example', 1)])
+    assert account_blocks(dict(result, more_domains=4)) == {
+        'count': 3, 'domains': [{'domain': 'old.example', 'blocks': 2}, {'domain': 'legacy.example', 'blocks': 1}],
+        'more_domains': 4, 'first_blocked': '2026-12-03T11:10:00Z', 'last_blocked': '2026-12-03T11:50:00Z'}
+
+
+@pytest.mark.parametrize('result', [blocks_entry('b', 0), {'account': 'b', 'failed': False, 'tls_blocks': None}])
+def test_account_blocks_of_an_account_without_tls_blocks_counts_none(result):
+    assert account_blocks(result)['count'] == 0
+    assert 'failed' not in account_blocks(result)
+
+
+@pytest.mark.parametrize('result, msg', [
+    ({'account': 'c', 'failed': True, 'msg': 'HTTP 403 Forbidden', 'status': 403, 'api_messages': ['no scope']},
+     'HTTP 403 Forbidden'),
+    ({'account': 'c', 'failed': True, 'tls_blocks': 7}, 'reading the blocks list failed'),
+    ({'failed': True, 'msg': None}, 'reading the blocks list failed'),
+])
+def test_account_blocks_of_a_failed_read_is_its_message(result, msg):
+    assert account_blocks(result) == {'failed': True, 'msg': msg}
+
+
+def test_attach_blocks_puts_each_accounts_blocks_into_its_entry_and_counts_them():
+    report = batch_report(['c1', 'd1', 'f1', 'e1'])
+    blocks = {'c1': tls_blocks(0), 'd1': tls_blocks(4, [('old.example', 4)]), 'f1': UNREAD,
+              'not-in-report': tls_blocks(9)}
+    attached = attach_blocks(report, blocks, SINCE, '2026-12-03T12:00:00Z')
+    by_account = {item['account']: item for item in attached['accounts']}
+    assert {name: item.get('tls_blocks', 'none') for name, item in by_account.items()} == {
+        'c1': tls_blocks(0), 'd1': tls_blocks(4, [('old.example', 4)]), 'f1': UNREAD, 'e1': 'none'}
+    assert attached['summary'] == dict(report['summary'], tls_blocks=4, with_tls_blocks=1, tls_blocks_unread=1)
+    assert (attached['blocks_since'], attached['blocks_until']) == (SINCE, '2026-12-03T12:00:00Z')
+    assert statuses(attached) == statuses(report)
+    assert {key: value for key, value in attached.items() if key not in ('accounts', 'summary', 'blocks_since',
+                                                                         'blocks_until')} == {
+        key: value for key, value in report.items() if key not in ('accounts', 'summary')}
+    # The report given is left as it was.
+    assert 'blocks_since' not in report and 'tls_blocks' not in report['summary']
+    assert not [item for item in report['accounts'] if 'tls_blocks' in item]
+
+
+def test_attach_blocks_reads_up_to_now_by_default():
+    assert attach_blocks(batch_report(['c1']), {'c1': tls_blocks(0)}, SINCE)['blocks_until'] is None
+
+
+def test_merge_reports_keeps_the_earliest_blocks_since_and_counts_the_blocks_of_both():
+    early = with_blocks(batch_report(['c1', 'f1']), {'c1': tls_blocks(2, [('old.example', 2)]), 'f1': UNREAD},
+                        since='2026-12-03T09:59:00Z')
+    late = with_blocks(batch_report(['c2', 'd2']), {'c2': tls_blocks(0), 'd2': tls_blocks(1, [('a.example', 1)])},
+                       since='2026-12-03T10:04:00Z')
+    for earlier, later in ((early, late), (late, early)):
+        merged = merge_reports(earlier, later)
+        assert merged['blocks_since'] == '2026-12-03T09:59:00Z'
+        assert merged['summary'] == dict(counts(total=4, failed=1, drift=1, compliant=2), tls_blocks=3,
+                                         with_tls_blocks=2, tls_blocks_unread=1)
+    assert (early['blocks_since'], late['blocks_since']) == ('2026-12-03T09:59:00Z', '2026-12-03T10:04:00Z')
+
+
+def test_merge_reports_without_blocks_has_no_blocks_since():
+    merged = merge_reports(batch_report(['c1']), batch_report(['c2']))
+    assert 'blocks_since' not in merged
+    assert not set(BLOCK_COUNTS) & set(merged['summary'])
+
+
+def test_custom_stats_publish_the_block_counts_when_the_blocks_were_read():
+    summary = dict(counts(total=3, compliant=3), tls_blocks=5, with_tls_blocks=2, tls_blocks_unread=0)
+    data = custom_stats(summary)['data']
+    assert {name: data[name] for name in data if 'blocks' in name} == {
+        'enforced_tls_tls_blocks': 5, 'enforced_tls_with_tls_blocks': 2, 'enforced_tls_tls_blocks_unread': 0}
+    assert data['enforced_tls_total'] == 3
+    assert not [name for name in custom_stats(counts(total=3))['data'] if 'blocks' in name]
+
+
+@pytest.mark.parametrize('blocks, report_file, ending', [
+    ({'c1': tls_blocks(0), 'd1': tls_blocks(3, [('old.example', 3)])}, None,
+     ' TLS blocks since 2026-12-03T11:00:00Z: 3 at 1 accounts.'),
+    ({'c1': tls_blocks(0), 'd1': tls_blocks(0)}, None, ' TLS blocks since 2026-12-03T11:00:00Z: 0 at 0 accounts.'),
+    ({'c1': tls_blocks(1, [('old.example', 1)]), 'd1': UNREAD}, '/srv/r/enforced-tls-report.md',
+     ' TLS blocks since 2026-12-03T11:00:00Z: 1 at 1 accounts (1 could not be read).'
+     ' Report: /srv/r/enforced-tls-report.md'),
+])
+def test_summary_line_says_the_tls_blocks_when_they_were_read(blocks, report_file, ending):
+    report = batch_report(['c1', 'd1'])
+    assert summary_line(with_blocks(report, blocks), report_file) == summary_line(report) + ending

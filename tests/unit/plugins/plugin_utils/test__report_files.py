@@ -100,6 +100,104 @@ def test_render_markdown_a_floor_policy_that_does_not_require_tls_says_optional(
         ' as they are).')
 
 
+
+def tls_blocks(count, domains=(), more_domains=0):
+    """An account's TLS blocks, as the report has them: ``domains`` (domain, blocks) pairs."""
+    return {'count': count, 'domains': [{'domain': domain, 'blocks': blocks} for domain, blocks in domains],
+            'more_domains': more_domains, 'first_blocked': '2026-12-03T12:00:00Z' if count else None,
+            'last_blocked': '2026-12-03T12:00:00Z' if count else None}
+
+
+def report_with_blocks(unread=True):
+    """small_report with the accounts' TLS blocks read: ops|eu's could not be (``unread``), news has some at five
+    domains, the parent account none; lab, exempt, was not read."""
+    report = small_report()
+    blocks = {'ops|eu': {'failed': True, 'msg': 'HTTP 403 Forbidden'} if unread else tls_blocks(0),
+              'news': tls_blocks(9, [('old.example', 4), ('legacy.example', 2), ('a|b.example', 1), ('d.example', 1)],
+                                 more_domains=1),
+              '(parent account)': tls_blocks(0)}
+    accounts = ([dict(item, tls_blocks=blocks[item['account']]) for item in report['accounts']]
+                + [account('lab', 'exempt', reason='test traffic')])
+    summary = dict(report['summary'], total=4, exempt=1, tls_blocks=9, with_tls_blocks=1,
+                   tls_blocks_unread=1 if unread else 0)
+    return dict(report, accounts=accounts, summary=summary, blocks_since='2026-12-03T11:59:00Z', blocks_until=None)
+
+
+def test_render_markdown_of_a_report_with_tls_blocks():
+    assert render_markdown(report_with_blocks()) == '\n'.join([
+        '# Enforced TLS audit report',
+        '',
+        'Generated 2026-12-03T12:00:00Z in check mode: nothing was changed.',
+        'Policy: TLS required, valid certificate optional, at least TLS 1.2 (a floor: accounts at least as strict are'
+        ' compliant and left as they are).',
+        '',
+        'Warning: Only the parent account.',
+        '',
+        'TLS blocks since 2026-12-03T11:59:00Z: **9**, at 1 accounts (1 blocks lists could not be read).',
+        '',
+        '| Accounts | Out of policy | Failed | Drift | Changed | Exempt | Compliant | Stricter |',
+        '|---:|---:|---:|---:|---:|---:|---:|---:|',
+        '| 4 | **2** | 1 | 1 | 0 | 1 | 1 | 0 |',
+        '',
+        '| Account | Status | Before | After | TLS blocks | Note |',
+        '|---|---|---|---|---|---|',
+        '| ops\\|eu | **failed** | - | - | not read | HTTP 500 retry later |',
+        '| news | **drift** | TLS optional, cert optional, min 1.1 | TLS required, cert optional, min 1.2 |'
+        ' 9 (old.example 4, legacy.example 2, a\\|b.example 1, and 2 more) |'
+        ' require_tls false < true, version 1.1 < 1.2 |',
+        '| (parent account) | compliant | TLS required, cert required, min 1.3 | TLS required, cert required, min 1.3'
+        ' | 0 |  |',
+        '| lab | exempt | - | - | - | test traffic |',
+        '',
+        'Not checked: excluded gone, disabled off\\|line.',
+        '',
+    ])
+
+
+def test_render_markdown_of_tls_blocks_all_read_says_nothing_of_unread_lists():
+    lines = render_markdown(report_with_blocks(unread=False)).splitlines()
+    assert 'TLS blocks since 2026-12-03T11:59:00Z: **9**, at 1 accounts.' in lines
+    assert '| ops\\|eu | **failed** | - | - | 0 | HTTP 500 retry later |' in lines
+
+
+@pytest.mark.parametrize('blocks, cell', [
+    (None, '-'),
+    ({'failed': True, 'msg': 'HTTP 403 Forbidden'}, 'not read'),
+    (tls_blocks(0), '0'),
+    (tls_blocks(3, [('old.example', 2), ('legacy.example', 1)]), '3 (old.example 2, legacy.example 1)'),
+    (tls_blocks(3, [('a.example', 1), ('b.example', 1), ('c.example', 1)]),
+     '3 (a.example 1, b.example 1, c.example 1)'),
+    (tls_blocks(4, [('a.example', 1), ('b.example', 1), ('c.example', 1), ('d.example', 1)]),
+     '4 (a.example 1, b.example 1, c.example 1, and 1 more)'),
+    # As sendgrid_tls_blocks_info names them by default: 20 domains, and how many more.
+    (tls_blocks(30, [('d{0}.example'.format(index), 1) for index in range(20)], more_domains=5),
+     '30 (d0.example 1, d1.example 1, d2.example 1, and 22 more)'),
+])
+def test_render_markdown_an_accounts_tls_blocks_cell(blocks, cell):
+    assert blocks_row(blocks) == '| a | compliant | - | - | {0} |  |'.format(cell)
+
+
+def blocks_row(blocks):
+    """The Markdown row of an account 'a' with these TLS blocks (None: not read)."""
+    entry = account('a', 'compliant')
+    report = dict(report_with_blocks(), accounts=[entry if blocks is None else dict(entry, tls_blocks=blocks)],
+                  excluded=[], disabled=[])
+    return render_markdown(report).splitlines()[-1]
+
+
+def test_render_markdown_tls_blocks_cell_counts_more_domains_when_fewer_than_three_are_named():
+    assert blocks_row(tls_blocks(6, [('a.example', 4)], more_domains=2)) == (
+        '| a | compliant | - | - | 6 (a.example 4, and 2 more) |  |')
+
+
+def test_render_markdown_without_tls_blocks_has_neither_their_line_nor_their_column():
+    report = small_report()
+    text = render_markdown(report)
+    assert 'TLS blocks' not in text and 'not read' not in text
+    assert '| Account | Status | Before | After | Note |' in text.splitlines()
+    assert text.splitlines()[-3] == ('| (parent account) | compliant | TLS required, cert required, min 1.3 |'
+                                     ' TLS required, cert required, min 1.3 |  |')
+
 def test_write_report_files_writes_both_files(tmp_path):
     report = small_report()
     paths = write_report_files(str(tmp_path), report)
