@@ -153,6 +153,38 @@ options:
         start, less a minute, as SendGrid dates a block by its own clock). Unset or empty, not read.
       - Needs the scope C(suppression.blocks.read).
     type: raw
+  max_tls_blocks:
+    description:
+      - The canary gate. After the updates (and O(canary_soak)), read the blocks list of each account this call
+        changed, from the call's start (less a minute) or from O(blocks_since) when given; an account with more TLS
+        blocks than this fails, its reason naming its blocked recipient domains, so that RV(failure) fails the run
+        and, with O(account_source=hosts), its host fails and C(max_fail_percentage) stops the rollout before the next
+        batch. An account whose blocks cannot be read fails too: nothing says it drops no mail.
+      - A whole number from 0 to 100000 (its digits as text too). Unset or empty, no gate. Not in check mode, which
+        changes nothing.
+      - Needs the scope C(suppression.blocks.read).
+    type: raw
+  canary_soak:
+    description:
+      - With O(max_tls_blocks), how many seconds to wait after the updates before reading the blocks, from 0 to 86400,
+        so that mail sent meanwhile shows what the enforcement drops.
+    type: raw
+    default: 0
+  rollback_on_blocks:
+    description:
+      - With O(max_tls_blocks), also set each account over the gate back to its setting before the update, exactly,
+        as M(mailops.sendgrid.sendgrid_enforced_tls_restore) does (read in check mode, then written). Its entry gets
+        C(rolled_back) and its C(after) is the setting the rollback left.
+    type: bool
+    default: false
+  canary:
+    description:
+      - With O(account_source=inputs) and O(max_tls_blocks), apply the policy to this many subusers first (in the
+        order of the plan), then the gate; the other subusers and the parent account only when no account of the
+        canary failed. Otherwise they are held back, neither read nor changed, listed in C(held_back), and
+        RV(failure) says so.
+      - 0 or unset, every account at once. Not in check mode, which reads every account.
+    type: raw
 notes:
   - Connection options (O(api_key), O(api_url), O(timeout)...) reach every call this action makes; set them once with
     C(module_defaults) for C(group/mailops.sendgrid.sendgrid). Other C(module_defaults) of the modules it calls do not
@@ -164,6 +196,8 @@ seealso:
   - module: mailops.sendgrid.sendgrid_enforced_tls
   - module: mailops.sendgrid.sendgrid_enforced_tls_host_result
   - module: mailops.sendgrid.sendgrid_enforced_tls_verdict
+  - module: mailops.sendgrid.sendgrid_enforced_tls_restore
+  - module: mailops.sendgrid.sendgrid_tls_blocks_info
 '''
 
 EXAMPLES = r'''
@@ -183,6 +217,18 @@ EXAMPLES = r'''
     that: tls_report.failure is none
     fail_msg: "{{ tls_report.failure or '' }}"
     success_msg: "{{ tls_report.msg }}"
+
+- name: Enforce ten subusers first; the rest only if none drops more than 5 messages, else set them back
+  mailops.sendgrid.sendgrid_enforced_tls_fleet:
+    policy:
+      require_tls: true
+    all_subusers: true
+    canary: 10
+    max_tls_blocks: 5
+    canary_soak: 900
+    rollback_on_blocks: true
+    report_dir: /var/lib/sendgrid-enforcements
+  register: tls_report
 
 - name: Each account of the inventory as its own host
   hosts: sendgrid
@@ -210,8 +256,9 @@ msg:
   sample: "Enforced TLS audit: 48 accounts, 24 compliant, 0 changed, 22 drift, 1 exempt, 1 failed."
 failure:
   description:
-    - Why the run fails (accounts that failed, the first 20 named with the first error; with O(fail_on_drift), accounts
-      out of policy and how), or V(null) when it passes.
+    - Why the run fails (accounts that failed, the first 20 named with the first error, the gate's among them; the
+      accounts held back after a failed canary; with O(fail_on_drift), accounts out of policy and how), or V(null)
+      when it passes.
     - With O(account_source=hosts), of the run so far.
   returned: success
   type: str
@@ -269,12 +316,19 @@ accounts:
     - One entry per account with C(account) (the parent account is C((parent account))), C(region), C(status)
       (V(failed), V(drift), V(changed), V(exempt), V(compliant), in that order), C(policy), C(before), C(after)
       (predicted in check mode), C(differences), C(stricter) and C(reason).
-    - With O(blocks_since), C(tls_blocks) too, the account's TLS blocks since then, C(count), C(domains) (each with
+    - An account the gate failed (O(max_tls_blocks)) is V(failed), its reason naming its blocked domains; with
+      O(rollback_on_blocks), C(rolled_back) says whether it was set back.
+    - With O(blocks_since) or the gate, C(tls_blocks) too, the account's TLS blocks since then, C(count), C(domains) (each with
       its number of C(blocks)), C(more_domains), C(first_blocked) and C(last_blocked), or C(failed) and C(msg) when its
       blocks list could not be read.
   returned: with O(account_source=inputs)
   type: list
   elements: dict
+held_back:
+  description: With O(canary), the accounts held back after a canary that failed, neither read nor changed.
+  returned: with O(canary), when the canary failed
+  type: list
+  elements: str
 outcomes:
   description: Where the outcomes of this batch are, for M(mailops.sendgrid.sendgrid_enforced_tls_host_result).
   returned: with O(account_source=hosts)
