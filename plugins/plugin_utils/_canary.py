@@ -122,7 +122,7 @@ def gate_reason(blocks, limit, since) -> Optional[str]:
                 ' no mail: {0}'.format((blocks or {}).get('msg') or 'not read'))
     if blocks['count'] <= limit:
         return None
-    return '{0} TLS block{1} since its update ({2}), more than {3} ({4}): mail to {5} is dropped'.format(
+    return '{0} TLS block{1} since its update ({2}), more than {3} ({4}): mail dropped for {5}'.format(
         blocks['count'], '' if blocks['count'] == 1 else 's', since, MAX_TLS_BLOCKS_INPUT, limit, _domains(blocks))
 
 

@@ -125,7 +125,7 @@ def case_gate(facts_dir):
         expect('NO MORE HOSTS LEFT' in run.output, 'the run must end after the canary batch')
         expect_equal(run.statuses(), {PARENT_HOST: 'failed'}, 'the recap of a canary over the gate')
         expect('2 TLS blocks since its update' in run.output and 'more than enforced_tls_baseline_max_tls_blocks (0):'
-               ' mail to plain.example (2) is dropped' in run.output, 'the canary names its blocked domain')
+               ' mail dropped for plain.example (2)' in run.output, 'the canary names its blocked domain')
         # The rollback reads the canary before it writes (and its update reads it again).
         expect_equal(setting_requests('GET'), ['(parent)'] * (3 if rollback else 1), 'the reads of the gated run')
         expect_equal(setting_requests('PATCH'), ['(parent)'] * (2 if rollback else 1), 'the updates of the gated run')
