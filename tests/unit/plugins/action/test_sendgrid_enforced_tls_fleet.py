@@ -14,6 +14,7 @@ from unittest.mock import MagicMock
 import pytest
 
 from ansible_collections.mailops.sendgrid.plugins.action import sendgrid_enforced_tls_fleet as plugin
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._fleet_calls import CHECK_MODE_ARG
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import parent_only_warning
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report_files import JSON_FILE, MARKDOWN_FILE
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._run_store import read_outcome, read_run
@@ -45,13 +46,13 @@ BLOCKED_AT = '2026-12-03T11:30:00Z'
 
 
 class FakeModules:
-    """The module calls, answered as sendgrid_enforced_tls (from ``fleet``), sendgrid_subuser_info (``listing``:
-    the subusers SendGrid lists, or a failed result) and sendgrid_tls_blocks_info (from ``blocks``; with
-    ``blocks_failure``, each call for subusers fails with it before reading any) would. ``calls``: (module,
-    arguments) of each."""
+    """The module calls, answered as sendgrid_enforced_tls (over ``fleet``, which its calls out of check mode
+    change), sendgrid_subuser_info (``listing``: the subusers SendGrid lists, or a failed result) and
+    sendgrid_tls_blocks_info (from ``blocks``; with ``blocks_failure``, each call for subusers fails with it
+    before reading any) would. ``calls``: (module, arguments) of each."""
 
     def __init__(self, fleet, check_mode, diff=False, listing=None, warnings=(), blocks=None, blocks_failure=None):
-        self.fleet = fleet
+        self.fleet = dict(fleet)
         self.check_mode = check_mode
         self.diff = diff
         self.listing = listing or []
@@ -68,20 +69,26 @@ class FakeModules:
             return self._read_blocks(module_args)
         assert module_name == APPLY
         wanted = {field: module_args[field] for field in POLICY if field in module_args}
+        check_mode = self.check_mode or module_args.get(CHECK_MODE_ARG) is True
         if 'subusers' not in module_args:
-            result = self._account(None, self.fleet['(parent)'], wanted)
-            return dict(result, enforced_tls=result.pop('after'), check_mode=self.check_mode)
-        results = [self._account(account, self.fleet.get(account), wanted) for account in module_args['subusers']]
-        return {'changed': any(result['changed'] for result in results), 'check_mode': self.check_mode,
+            result = self._account(None, wanted, check_mode)
+            return dict(result, enforced_tls=result.pop('after'), check_mode=check_mode)
+        results = [self._account(account, wanted, check_mode) for account in module_args['subusers']]
+        return {'changed': any(result['changed'] for result in results), 'check_mode': check_mode,
                 'failed': any(result['failed'] for result in results), 'results': results,
                 'warnings': self.warnings}
 
-    def _account(self, account, before, wanted):
+    def _account(self, account, wanted, check_mode):
+        """An account's result; out of check mode, its setting is then as the call left it."""
+        key = '(parent)' if account is None else account
+        before = self.fleet.get(key)
         if before is None:
             return failed_result(account, 'HTTP 500 for {0}'.format(account))
         after = dict(before, **wanted)
+        if not check_mode:
+            self.fleet[key] = after
         result = account_result(account, before, after, sorted(k for k in wanted if before[k] != wanted[k]),
-                                check_mode=self.check_mode)
+                                check_mode=check_mode)
         if self.diff and result['changed']:
             result['diff'] = {'before': before, 'after': after, 'before_header': str(account)}
         return result
@@ -677,3 +684,172 @@ def test_hosts_blocks_of_each_batch_and_the_run_since_its_first_batch(fleet_step
     with open(os.path.join(report_dir, JSON_FILE), encoding='utf-8') as handle:
         written = json.load(handle)
     assert (written['blocks_since'], block_counts(written['summary'])) == ('2026-12-03T11:59:00Z', (3, 2, 1))
+
+
+# ---------------------------------------------------------------------------
+# the canary gate
+# ---------------------------------------------------------------------------
+
+# FLEET and BLOCKED, enforced with POLICY: the parent account (1 block), b (none) and c (3 blocks) change; a
+# (2 blocks), d and e are compliant.
+GATE_START = START - 60
+LIMIT = 'enforced_tls_baseline_max_tls_blocks'
+
+
+@pytest.fixture
+def soaks(monkeypatch):
+    """The soaks the step waited, in seconds (none really)."""
+    waited = []
+    monkeypatch.setattr(plugin.ActionModule, '_sleep', staticmethod(waited.append))
+    return waited
+
+
+def gate_args(**args):
+    return dict({'policy': POLICY, 'subusers': ['a', 'b', 'c', 'd', 'e']}, **args)
+
+
+def entries(result):
+    return {entry['account']: entry for entry in result['accounts']}
+
+
+@pytest.mark.parametrize('args, message', [
+    ({'max_tls_blocks': 'some'}, LIMIT + " must be a whole number from 0 to 100000; got 'some' (string)"),
+    ({'max_tls_blocks': 100001}, LIMIT + ' must be a whole number from 0 to 100000; got 100001 (integer)'),
+    ({'max_tls_blocks': 0, 'canary_soak': 86401},
+     'enforced_tls_baseline_canary_soak must be a whole number from 0 to 86400; got 86401 (integer)'),
+    ({'rollback_on_blocks': True}, 'enforced_tls_baseline_rollback_on_blocks needs ' + LIMIT),
+    ({'canary': 2}, 'enforced_tls_baseline_canary needs ' + LIMIT),
+    ({'max_tls_blocks': 0, 'canary': -1},
+     'enforced_tls_baseline_canary must be a whole number from 0 to 50000; got -1 (integer)'),
+])
+def test_gate_bad_input_is_named_and_fails_before_any_call(fleet_step, soaks, args, message):
+    result, modules = fleet_step(gate_args(**args), check_mode=False)
+    assert result['failed'] is True
+    assert result['msg'].startswith(message) and result['msg'].endswith(NOTHING_DONE)
+    assert (modules.calls, soaks) == ([], [])
+
+
+def test_gate_a_canary_is_refused_with_hosts_before_any_call(fleet_step):
+    result, modules = fleet_step(hosts_args(max_tls_blocks=0, canary=1), HOSTVARS, check_mode=False)
+    assert result['msg'].startswith("enforced_tls_baseline_canary is for the accounts of the role's inputs")
+    assert modules.calls == []
+
+
+def test_gate_reads_the_changed_accounts_blocks_after_the_soak_and_fails_those_over_the_limit(fleet_step, soaks,
+                                                                                             clock):
+    result, modules = fleet_step(gate_args(max_tls_blocks=2, canary_soak=600), check_mode=False)
+    assert [module for module, args in modules.calls] == [APPLY, APPLY, BLOCKS, BLOCKS]
+    # Only the changed accounts, since the step's start (less a minute), after the soak.
+    assert modules.read == [{'since': GATE_START}, {'since': GATE_START, 'subusers': ['b', 'c']}]
+    assert soaks == [600]
+    assert {name: entry['status'] for name, entry in entries(result).items()} == {
+        PARENT: 'changed', 'a': 'compliant', 'b': 'changed', 'c': 'failed', 'd': 'compliant', 'e': 'compliant'}
+    assert entries(result)['c']['reason'].endswith(
+        '; 3 TLS blocks since its update (2026-12-03T11:59:00Z), more than {0} (2): mail dropped for'
+        ' old.example (3)'.format(LIMIT))
+    assert entries(result)['c']['tls_blocks'] == read_blocks(3)
+    # The run fails on it; without rollback_on_blocks, c stays enforced.
+    assert result['failure'].startswith('1 account(s) failed: c')
+    assert modules.fleet['c'] == dict(FLEET['c'], version=1.2)
+    assert 'rolled_back' not in entries(result)['c']
+
+
+def test_gate_rollback_sets_each_account_over_the_limit_back_after_reading_it(fleet_step, soaks):
+    result, modules = fleet_step(gate_args(max_tls_blocks=0, rollback_on_blocks=True), check_mode=False)
+    assert soaks == []
+    rollback = [args for args in modules.applied if args['enforcement'] == 'exact']
+    # The parent account and c, over the limit, read in check mode first, then each set back.
+    assert rollback == [dict(FLEET['(parent)'], enforcement='exact', **{CHECK_MODE_ARG: True}),
+                        dict(FLEET['c'], enforcement='exact', subusers=['c'], **{CHECK_MODE_ARG: True}),
+                        dict(FLEET['(parent)'], enforcement='exact'),
+                        dict(FLEET['c'], enforcement='exact', subusers=['c'])]
+    assert modules.fleet == dict(FLEET, b=dict(FLEET['b'], require_tls=True))
+    for name in (PARENT, 'c'):
+        assert entries(result)[name]['status'] == 'failed'
+        assert entries(result)[name]['rolled_back'] is True
+        assert entries(result)[name]['after'] == entries(result)[name]['before']
+        assert entries(result)[name]['reason'].endswith('; rolled back to its setting before the enforcement')
+    assert 'rolled_back' not in entries(result)['b']
+
+
+def test_gate_an_account_whose_blocks_were_not_read_fails_and_is_not_rolled_back(fleet_step, soaks):
+    result, modules = fleet_step(gate_args(max_tls_blocks=5, rollback_on_blocks=True), check_mode=False,
+                                 blocks={'c': 'HTTP 403 Forbidden'})
+    assert entries(result)['c']['status'] == 'failed'
+    assert entries(result)['c']['reason'].endswith('cannot say the enforcement drops no mail: HTTP 403 Forbidden')
+    assert [args for args in modules.applied if args['enforcement'] == 'exact'] == []
+    assert [entries(result)[name]['status'] for name in (PARENT, 'b')] == ['changed', 'changed']
+
+
+def test_gate_passes_a_run_under_the_limit(fleet_step, soaks):
+    result, modules = fleet_step(gate_args(max_tls_blocks=3, canary_soak=30, rollback_on_blocks=True),
+                                 check_mode=False)
+    assert result['failure'] is None and 'failed' not in result
+    assert result['summary']['changed'] == 3
+    assert [args['enforcement'] for args in modules.applied] == ['minimum', 'minimum']
+    assert soaks == [30]
+
+
+def test_gate_of_a_run_that_changed_nothing_reads_nothing_and_waits_not(fleet_step, soaks):
+    result, modules = fleet_step(gate_args(max_tls_blocks=0, canary_soak=30, subusers=['a', 'd']),
+                                 fleet=dict(FLEET, **{'(parent)': FLEET['a']}), check_mode=False)
+    assert (modules.read, soaks) == ([], [])
+    assert result['summary']['changed'] == 0 and result['failure'] is None
+    # With blocks_since, the blocks are read at once: there is no update to wait after.
+    result, modules = fleet_step(gate_args(max_tls_blocks=0, canary_soak=30, subusers=['a', 'd'], blocks_since=SINCE),
+                                 fleet=dict(FLEET, **{'(parent)': FLEET['a']}), check_mode=False)
+    assert (len(modules.read), soaks) == (2, [])
+    assert result['failure'] is None
+
+
+def test_gate_an_audit_reads_no_blocks_and_waits_not(fleet_step, soaks):
+    result, modules = fleet_step(gate_args(max_tls_blocks=0, canary_soak=30, canary=2), check_mode=True)
+    assert [module for module, args in modules.calls] == [APPLY, APPLY]
+    assert soaks == []
+    assert result['summary']['drift'] == 3 and 'held_back' not in result
+
+
+def test_gate_with_blocks_since_reads_every_account_since_then_in_one_read(fleet_step, soaks):
+    result, modules = fleet_step(gate_args(max_tls_blocks=2, canary_soak=60, blocks_since=SINCE), check_mode=False)
+    assert modules.read == [{'since': SINCE_TIME}, {'since': SINCE_TIME, 'subusers': ['a', 'b', 'c', 'd', 'e']}]
+    assert soaks == [60]
+    # a is over the limit but not changed: the gate is about what the run changed.
+    assert [entries(result)[name]['status'] for name in ('a', 'c')] == ['compliant', 'failed']
+    assert entries(result)['c']['reason'].endswith('3 TLS blocks since its update (2026-12-03T11:00:00Z), more'
+                                                   ' than {0} (2): mail dropped for old.example (3)'.format(LIMIT))
+
+
+def test_gate_a_canary_that_passes_is_followed_by_the_rest(fleet_step, soaks):
+    result, modules = fleet_step(gate_args(max_tls_blocks=0, canary=2, canary_soak=10), check_mode=False)
+    # The canary (a, b), its gate, then the parent account and the other subusers, and their gate.
+    assert [(module, args.get('subusers')) for module, args in modules.calls] == [
+        (APPLY, ['a', 'b']), (BLOCKS, ['b']), (APPLY, None), (APPLY, ['c', 'd', 'e']), (BLOCKS, None),
+        (BLOCKS, ['c'])]
+    assert soaks == [10, 10]
+    assert 'held_back' not in result
+    assert sorted(entries(result)) == sorted([PARENT, 'a', 'b', 'c', 'd', 'e'])
+    assert [entries(result)[name]['status'] for name in (PARENT, 'b', 'c')] == ['failed', 'changed', 'failed']
+    assert result['summary']['total'] == 6
+
+
+def test_gate_a_canary_that_fails_holds_the_rest_back(fleet_step, soaks, clock):
+    result, modules = fleet_step(gate_args(max_tls_blocks=0, canary=3), check_mode=False)
+    assert [(module, args.get('subusers')) for module, args in modules.calls] == [
+        (APPLY, ['a', 'b', 'c']), (BLOCKS, ['b', 'c'])]
+    assert result['held_back'] == [PARENT, 'd', 'e']
+    assert sorted(entries(result)) == ['a', 'b', 'c']
+    assert modules.fleet['(parent)'] == FLEET['(parent)']
+    assert result['failure'] == (
+        '1 account(s) failed: c. First error: changed version 1.1 -> 1.2; 3 TLS blocks since its update'
+        ' (2026-12-03T11:59:00Z), more than {0} (0): mail dropped for old.example (3). The canary failed, so 3'
+        ' account(s) were held back, neither read nor changed: {1}, d, e.'.format(LIMIT, PARENT))
+    assert result['msg'].endswith(' 3 held back after the canary.')
+
+
+def test_gate_hosts_each_batch_is_gated(fleet_step, soaks):
+    result, modules = fleet_step(hosts_args(max_tls_blocks=0, canary_soak=5), HOSTVARS, check_mode=False)
+    assert soaks == [5]
+    outcomes = {account: read_outcome(result['outcomes'], account)['status'] for account in HOST_ACCOUNTS}
+    assert outcomes == {PARENT: 'failed', 'a': 'compliant', 'b': 'changed', 'c': 'failed', 'd': 'changed',
+                        'x': 'exempt'}
+    assert 'mail dropped for old.example (3)' in read_outcome(result['outcomes'], 'c')['reason']
