@@ -164,15 +164,18 @@ def summarize_blocks(entries: List[dict], match: str = DEFAULT_MATCH, max_domain
     }
 
 
+def describe_domains(domains: list, more: int) -> str:
+    """The blocked domains of a summary: ``old.example (2), legacy.example (1), and 2 more domains``."""
+    shown = ', '.join('{0} ({1})'.format(item['domain'], item['blocks']) for item in domains)
+    return shown + (', and {0} more domain{1}'.format(more, '' if more == 1 else 's') if more else '')
+
+
 def describe_summary(summary: dict) -> str:
     """One line about an account's TLS blocks: ``3 TLS blocks, at old.example (2), legacy.example (1)``."""
     if not summary['tls_blocks']:
         return 'no TLS blocks'
-    shown = ', '.join('{0} ({1})'.format(item['domain'], item['blocks']) for item in summary['domains'])
-    more = summary['more_domains']
-    more = ', and {0} more domain{1}'.format(more, '' if more == 1 else 's') if more else ''
-    return '{0} TLS block{1}, at {2}{3}'.format(summary['tls_blocks'], '' if summary['tls_blocks'] == 1 else 's',
-                                               shown, more)
+    return '{0} TLS block{1}, at {2}'.format(summary['tls_blocks'], '' if summary['tls_blocks'] == 1 else 's',
+                                             describe_domains(summary['domains'], summary['more_domains']))
 
 
 def utc_text(timestamp: Optional[int]) -> Optional[str]:

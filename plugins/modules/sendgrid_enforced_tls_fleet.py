@@ -159,7 +159,7 @@ options:
         changed, from the call's start (less a minute) or from O(blocks_since) when given; an account with more TLS
         blocks than this fails, its reason naming its blocked recipient domains, so that RV(failure) fails the run
         and, with O(account_source=hosts), its host fails and C(max_fail_percentage) stops the rollout before the next
-        batch. An account whose blocks cannot be read fails too: nothing says it drops no mail.
+        batch. An account whose blocks cannot be read fails too, as nothing says it drops no mail.
       - A whole number from 0 to 100000 (its digits as text too). Unset or empty, no gate. Not in check mode, which
         changes nothing.
       - Needs the scope C(suppression.blocks.read).

@@ -25,7 +25,7 @@ description:
     (V(unchanged)); one changed since the report (neither its C(after) nor its C(before)) is left alone and named
     (V(changed_since)) unless O(force=true). Running it twice changes nothing the second time.
   - An account whose update failed in the enforcement, but whose setting before it the report records, is set back
-    when it is no longer as before only with O(force=true): the report does not say what the update made it. An account
+    when it is no longer as before only with O(force=true), as the report does not say what the update made it. An account
     that failed before its setting was read cannot be restored (V(not_restorable)); a warning names it.
   - One account's failure never stops the others; the task does not fail for failed accounts, its RV(failure) says
     why the restore fails (accounts that failed, accounts changed since and left alone).

@@ -20,6 +20,7 @@ from typing import List, NamedTuple, Optional, Tuple
 from ansible_collections.mailops.sendgrid.plugins.module_utils._batch import MAX_ACCOUNTS
 from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_value
 from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api import MAX_BLOCKS
+from ansible_collections.mailops.sendgrid.plugins.module_utils._tls_blocks import describe_domains
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import PARENT_ACCOUNT, PREFIX, PlanError
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import summarize
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._restore import Target
@@ -109,12 +110,6 @@ def changed_plan(plan, report):
                 groups=[group for group in groups if group['accounts']])
 
 
-def _domains(blocks):
-    shown = ', '.join('{0} ({1})'.format(item['domain'], item['blocks']) for item in blocks.get('domains') or [])
-    more = blocks.get('more_domains') or 0
-    return shown + (', and {0} more domain{1}'.format(more, '' if more == 1 else 's') if more else '')
-
-
 def gate_reason(blocks, limit, since) -> Optional[str]:
     """Why the gate fails a changed account, from its TLS blocks since its update, or None when it passes."""
     if blocks is None or blocks.get('failed'):
@@ -123,7 +118,8 @@ def gate_reason(blocks, limit, since) -> Optional[str]:
     if blocks['count'] <= limit:
         return None
     return '{0} TLS block{1} since its update ({2}), more than {3} ({4}): mail dropped for {5}'.format(
-        blocks['count'], '' if blocks['count'] == 1 else 's', since, MAX_TLS_BLOCKS_INPUT, limit, _domains(blocks))
+        blocks['count'], '' if blocks['count'] == 1 else 's', since, MAX_TLS_BLOCKS_INPUT, limit,
+        describe_domains(blocks.get('domains') or [], blocks.get('more_domains') or 0))
 
 
 def apply_gate(report, blocks, gate, since) -> Tuple[dict, List[Target]]:
@@ -159,5 +155,3 @@ def note_rollback(report, restored) -> dict:
             entries.append(dict(entry, rolled_back=False, reason='{0}; the rollback failed ({1}): {2}'.format(
                 entry['reason'], rolled['status'], rolled['reason'])))
     return dict(report, accounts=entries)
-
-

@@ -292,8 +292,8 @@ def restore_line(summary, check_mode):
     return ('Enforced TLS restore{0}: {1} accounts, {2} {3}, {4} already as before, {5} changed since (left alone),'
             ' {6} not restorable, {7} failed.'.format(
                 ' (check mode, nothing written)' if check_mode else '', summary['total'],
-                summary[TO_RESTORE] if check_mode else summary[RESTORED], 'to restore' if check_mode else 'restored', summary['unchanged'], summary['changed_since'],
-                summary['not_restorable'], summary['failed']))
+                summary[TO_RESTORE] if check_mode else summary[RESTORED], 'to restore' if check_mode else 'restored',
+                summary['unchanged'], summary['changed_since'], summary['not_restorable'], summary['failed']))
 
 
 def _named(entries):

@@ -30,10 +30,10 @@ PY
 fails() { if "$@"; then echo "expected to fail: $*" >&2; exit 1; fi; }
 
 changed=(parent s01 s02 partly eu-01)
-initial=(parent=false,true,1.2 s01=false,true,1.2 s02=true,false,1.1 ok-12=true,true,1.2 strict-13=true,true,1.3
-         partly=false,true,1.3 eu-01=false,false,1.1)
-enforced=(parent=true,true,1.2 s01=true,true,1.2 s02=true,true,1.2 ok-12=true,true,1.2 strict-13=true,true,1.3
-          partly=true,true,1.3 eu-01=true,true,1.2)
+initial=('parent=false,true,1.2' 's01=false,true,1.2' 's02=true,false,1.1' 'ok-12=true,true,1.2' 'strict-13=true,true,1.3'
+         'partly=false,true,1.3' 'eu-01=false,false,1.1')
+enforced=('parent=true,true,1.2' 's01=true,true,1.2' 's02=true,true,1.2' 'ok-12=true,true,1.2' 'strict-13=true,true,1.3'
+          'partly=true,true,1.3' 'eu-01=true,true,1.2')
 reports="$OUTPUT_DIR/reports"
 rm -rf "$reports"
 enforce() {

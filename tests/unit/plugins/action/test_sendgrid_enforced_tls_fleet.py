@@ -539,8 +539,8 @@ def test_blocks_are_not_read_without_blocks_since(fleet_step, given):
 
 
 def test_inputs_blocks_one_call_for_the_parent_and_one_per_region_after_the_updates(fleet_step):
-    args = {'policy': POLICY, 'subusers': ['a', 'b', {'name': 'c', 'version': 1.3}, {'name': 'd', 'region': 'eu'},
-                                          EXEMPT_X],
+    subusers = ['a', 'b', {'name': 'c', 'version': 1.3}, {'name': 'd', 'region': 'eu'}, EXEMPT_X]
+    args = {'policy': POLICY, 'subusers': subusers,
             'api_key': KEY, 'api_url': 'http://127.0.0.1:1', 'workers': 4, 'blocks_since': SINCE}
     result, modules = fleet_step(args, check_mode=False)
     # The updates first (the parent account, a and b, c's own policy, d in the EU), then the reads.
@@ -735,8 +735,7 @@ def test_gate_a_canary_is_refused_with_hosts_before_any_call(fleet_step):
     assert modules.calls == []
 
 
-def test_gate_reads_the_changed_accounts_blocks_after_the_soak_and_fails_those_over_the_limit(fleet_step, soaks,
-                                                                                             clock):
+def test_gate_reads_the_changed_accounts_blocks_after_a_soak_and_fails_those_over_the_limit(fleet_step, soaks, clock):
     result, modules = fleet_step(gate_args(max_tls_blocks=2, canary_soak=600), check_mode=False)
     assert [module for module, args in modules.calls] == [APPLY, APPLY, BLOCKS, BLOCKS]
     # Only the changed accounts, since the step's start (less a minute), after the soak.

@@ -118,8 +118,8 @@ def test_restore_reads_every_account_in_check_mode_then_writes_in_groups(restore
     result, accounts = restore({'report': REPORT, 'workers': 4, 'region': 'global'})
     reads = [call for call in accounts.calls if call.get(CHECK_MODE_ARG)]
     # The parent alone (in the restore's region), then one batch call per region and setting.
-    assert [(call.get('subusers'), call.get('region')) for call in reads] == [(None, 'global'), (['s01'], 'global'),
-                                                                             (['s02'], 'eu')]
+    assert [(call.get('subusers'), call.get('region')) for call in reads] == [
+        (None, 'global'), (['s01'], 'global'), (['s02'], 'eu')]
     assert [(call.get('subusers'), call.get('region')) for call in accounts.writes] == [
         (None, 'global'), (['s01'], 'global'), (['s02'], 'eu')]
     assert [call.get('workers') for call in accounts.calls] == [None, 4, 4] * 2
@@ -190,10 +190,11 @@ def test_the_report_file_is_read(restore, tmp_path):
 
 
 @pytest.mark.parametrize('args, message', [
-    ({'report': dict(REPORT, mode='audit')}, 'sendgrid_restore_report is the report of an audit (check mode), which'
-                                              ' changed no account; give the report of an enforcement (mode enforce).'),
-    ({'report': dict(REPORT, report_version=None)}, 'sendgrid_restore_report is a report of a version this restore does'
-                                                     ' not know (report_version null)'),
+    ({'report': dict(REPORT, mode='audit')},
+     'sendgrid_restore_report is the report of an audit (check mode), which changed no account; give the report of an'
+     ' enforcement (mode enforce).'),
+    ({'report': dict(REPORT, report_version=None)},
+     'sendgrid_restore_report is a report of a version this restore does not know (report_version null)'),
     ({'report': REPORT, 'accounts': ['s99']}, "sendgrid_restore_accounts names 's99', which the report does not hold"),
     ({'report': REPORT, 'workers': 0}, 'workers must be a whole number from 1 to 100; got 0'),
     ({'report': REPORT, 'on_behalf_of': 's01'}, 'on_behalf_of is not an option of this action: the report names the'

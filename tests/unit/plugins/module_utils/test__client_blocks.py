@@ -82,7 +82,7 @@ def test_list_blocks_sends_times_as_integers_and_only_when_given(make_client, st
     client, session = make_client([FakeResponse(200, [])])
     assert client.list_blocks(start_time=start_time, end_time=end_time) == ([], True)
     assert params_of(session) == [dict({'limit': 500, 'offset': 0}, **expected)]
-    assert all(type(value) is int for value in params_of(session)[0].values())
+    assert all(isinstance(value, int) and not isinstance(value, bool) for value in params_of(session)[0].values())
 
 
 def test_list_blocks_of_the_parent_sends_no_on_behalf_of(make_client):

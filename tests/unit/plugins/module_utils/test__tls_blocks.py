@@ -64,7 +64,7 @@ def entry(email, reason=DEFAULT_MATCH, created=DEC_1):
 def test_parse_time_unix_times(value, expected):
     parsed = parse_time(value, 'since')
     assert parsed == expected
-    assert type(parsed) is int
+    assert isinstance(parsed, int) and not isinstance(parsed, bool)
 
 
 @pytest.mark.parametrize('value, expected', [
@@ -89,7 +89,7 @@ def test_parse_time_unix_times(value, expected):
 def test_parse_time_iso_8601(value, expected):
     parsed = parse_time(value, 'until')
     assert parsed == expected
-    assert type(parsed) is int
+    assert isinstance(parsed, int) and not isinstance(parsed, bool)
 
 
 def test_parse_time_naive_is_utc_whatever_the_local_zone(monkeypatch):

@@ -74,7 +74,7 @@ def test_check_gate_rollback_without_a_limit_is_refused(limit):
 def test_check_gate_takes_whole_numbers_and_their_digits(limit, soak, rollback, gate):
     checked = check_gate(limit, soak, rollback)
     assert checked == gate
-    assert [type(value) for value in checked] == [int, int, bool]
+    assert [type(value).__name__ for value in checked] == ['int', 'int', 'bool']
 
 
 def test_check_gate_defaults_to_no_soak_and_no_rollback():
@@ -129,7 +129,7 @@ def test_check_canary_none_or_zero_is_no_canary_even_without_a_gate(canary, per_
 @pytest.mark.parametrize('canary, count', [(1, 1), ('3', 3), (' 2 ', 2), (50000, 50000)])
 def test_check_canary_is_how_many_accounts_go_first(canary, count):
     checked = check_canary(canary, Gate(0, 0, False))
-    assert checked == count and type(checked) is int
+    assert checked == count and isinstance(checked, int) and not isinstance(checked, bool)
 
 
 def test_check_canary_needs_the_gate():
@@ -258,10 +258,10 @@ def test_held_back_is_the_parent_then_the_subusers_in_plan_order():
 # changed_accounts, changed_plan
 # ---------------------------------------------------------------------------
 
-def entry(account, status, before=OPEN, after=ENFORCED, region=None, reason='changed require_tls false -> true',
-          **fields):
-    return dict({'account': account, 'region': region, 'policy': ENFORCED, 'status': status, 'before': before,
-                 'after': after, 'differences': ['require_tls'] if status == 'changed' else [], 'stricter': [],
+def entry(account, status, region=None, reason='changed require_tls false -> true', **fields):
+    """A report entry, from OPEN to ENFORCED unless ``fields`` say otherwise."""
+    return dict({'account': account, 'region': region, 'policy': ENFORCED, 'status': status, 'before': OPEN,
+                 'after': ENFORCED, 'differences': ['require_tls'] if status == 'changed' else [], 'stricter': [],
                  'reason': reason}, **fields)
 
 
@@ -401,10 +401,10 @@ def test_apply_gate_passes_every_account_at_or_under_the_limit():
 # note_rollback
 # ---------------------------------------------------------------------------
 
-def restored(account, status, after=OPEN, reason=None):
-    """An entry of the rollback's result, as ``_restore.restore_entry`` makes it."""
-    return {'account': account, 'region': None, 'status': status, 'before': ENFORCED, 'after': after,
-            'restore_to': OPEN, 'reason': reason}
+def restored(account, status, reason=None, **fields):
+    """An entry of the rollback's result, as ``_restore.restore_entry`` makes it (``after``: OPEN unless given)."""
+    return dict({'account': account, 'region': None, 'status': status, 'before': ENFORCED, 'after': OPEN,
+                 'restore_to': OPEN, 'reason': reason}, **fields)
 
 
 def test_note_rollback_sets_each_rolled_back_accounts_after_and_says_so():

@@ -100,7 +100,6 @@ def test_render_markdown_a_floor_policy_that_does_not_require_tls_says_optional(
         ' as they are).')
 
 
-
 def tls_blocks(count, domains=(), more_domains=0):
     """An account's TLS blocks, as the report has them: ``domains`` (domain, blocks) pairs."""
     return {'count': count, 'domains': [{'domain': domain, 'blocks': blocks} for domain, blocks in domains],
@@ -197,6 +196,7 @@ def test_render_markdown_without_tls_blocks_has_neither_their_line_nor_their_col
     assert '| Account | Status | Before | After | Note |' in text.splitlines()
     assert text.splitlines()[-3] == ('| (parent account) | compliant | TLS required, cert required, min 1.3 |'
                                      ' TLS required, cert required, min 1.3 |  |')
+
 
 def test_write_report_files_writes_both_files(tmp_path):
     report = small_report()
