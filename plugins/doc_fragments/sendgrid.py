@@ -109,6 +109,15 @@ attributes:
       - mailops.sendgrid.enforced_tls_baseline
 '''
 
+    # For the actions that run on the controller and call the modules: the fleet step, the restore, host results.
+    CONTROLLER_ACTION = r'''
+options: {}
+attributes:
+  action:
+    support: full
+    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
+'''
+
     # The standard attributes; each module sets their support.
     ATTRIBUTES = r'''
 options: {}

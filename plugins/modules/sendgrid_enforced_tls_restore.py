@@ -36,10 +36,8 @@ extends_documentation_fragment:
   - mailops.sendgrid.sendgrid
   - mailops.sendgrid.sendgrid.ATTRIBUTES
   - mailops.sendgrid.sendgrid.ACTIONGROUP_SENDGRID
+  - mailops.sendgrid.sendgrid.CONTROLLER_ACTION
 attributes:
-  action:
-    support: full
-    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
   check_mode:
     support: full
     details:

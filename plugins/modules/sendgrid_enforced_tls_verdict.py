@@ -28,10 +28,8 @@ author:
   - mailops.sendgrid maintainers (@mailops)
 extends_documentation_fragment:
   - mailops.sendgrid.sendgrid.ATTRIBUTES
+  - mailops.sendgrid.sendgrid.CONTROLLER_ACTION
 attributes:
-  action:
-    support: full
-    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
   check_mode:
     support: full
     details:
