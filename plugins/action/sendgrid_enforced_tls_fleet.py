@@ -86,6 +86,8 @@ ARGUMENT_SPEC = dict(
     include_disabled=dict(type='bool', default=False),
     exclude=dict(type='raw', default=[]),
     include_parent=dict(type='bool', default=True),
+    # Raw, and checked by the plan, as the policy is.
+    parent_policy=dict(type='raw'),
     hosts=dict(type='list', elements='str'),
     workers=dict(type='int'),
     page_size=dict(type='int', default=MAX_PAGE_SIZE),
@@ -101,7 +103,7 @@ ARGUMENT_SPEC = dict(
     on_behalf_of=dict(type='str'),
 )
 # The options of account_source=inputs only.
-INPUT_OPTIONS = ('subusers', 'all_subusers', 'include_disabled', 'exclude')
+INPUT_OPTIONS = ('subusers', 'all_subusers', 'include_disabled', 'exclude', 'parent_policy')
 
 
 def account_diffs(call_results):
@@ -293,7 +295,7 @@ class ActionModule(FleetCalls, ActionBase):
     def _plan_inputs(self, run_inputs, args, task_vars):
         listed = accounts_from_inputs(args['subusers'])
         exclude = check_exclude(args['exclude'])
-        parent = parent_from_inputs(args['include_parent'])
+        parent = parent_from_inputs(args['include_parent'], args['parent_policy'])
         warnings = check_inputs_cover_accounts(listed, args['all_subusers'], parent)
         self._prepare_report_dir(args)
         # Every input is checked; only now is the listing read.

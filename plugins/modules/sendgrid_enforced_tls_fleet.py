@@ -116,6 +116,13 @@ options:
     description: With O(account_source=inputs), whether the parent account (the API key's own) gets the policy too.
     type: bool
     default: true
+  parent_policy:
+    description:
+      - With O(account_source=inputs), the parent account's own settings in place of those of O(policy) (any of
+        C(require_tls), C(require_valid_cert) and C(version); those left out are the policy's). Checked before any
+        request. With O(account_source=hosts), the parent account's host sets C(enforced_tls_baseline_host_policy)
+        instead.
+    type: dict
   hosts:
     description:
       - With O(account_source=hosts), the hosts whose accounts to apply the policy to. By default the hosts of the

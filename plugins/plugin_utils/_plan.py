@@ -220,9 +220,16 @@ def accounts_from_inputs(subusers) -> List[Account]:
     return list(listed.values())
 
 
-def parent_from_inputs(include_parent) -> Optional[Account]:
-    """The parent account, when the role's ``include_parent`` asks for it."""
-    return Account(None, source=PREFIX + 'include_parent') if include_parent else None
+PARENT_POLICY_INPUT = PREFIX + 'parent_policy'
+
+
+def parent_from_inputs(include_parent, parent_policy=None) -> Optional[Account]:
+    """The parent account, when the role's ``include_parent`` asks for it, with ``parent_policy``'s settings in
+    place of the policy's (None or empty: the policy's). A parent policy is checked even when the parent is left
+    out: a mistake in it must not wait for the run that includes it."""
+    given = parent_policy not in (None, '', {})
+    overrides = parse_policy(parent_policy, PARENT_POLICY_INPUT) if given else {}
+    return Account(None, overrides=overrides, source=PREFIX + 'include_parent') if include_parent else None
 
 
 class Discovered(NamedTuple):

@@ -249,6 +249,7 @@ def test_hosts_an_account_name_no_header_can_carry_is_refused_and_fails_alone(fl
      'subusers, exclude are options of account_source=inputs; with account_source=hosts each host names its'
      ' account.'),
     ({'all_subusers': True}, {'a': host('a')}, 'all_subusers are options of account_source=inputs'),
+    ({'parent_policy': {'version': 1.3}}, {'a': host('a')}, 'parent_policy are options of account_source=inputs'),
     ({'workers': 0}, {'a': host('a')}, 'enforced_tls_baseline_workers must be a whole number from 1 to 100; got 0'),
 ])
 def test_hosts_bad_input_fails_before_any_call(fleet_step, local_tmp, args, hostvars, message):
@@ -383,6 +384,8 @@ def test_inputs_a_run_of_no_account_fails_before_any_call(fleet_step, args, mess
      "enforced_tls_baseline_subusers lists 'a' twice with different settings"),
     ({'subusers': ['a'], 'exclude': ['', 'b']}, 'enforced_tls_baseline_exclude[0] must be a subuser name'),
     ({'policy': {'verison': 1.2}}, 'enforced_tls_baseline_policy has unknown keys verison'),
+    ({'parent_policy': {'version': 1.0}}, 'enforced_tls_baseline_parent_policy.version must be one of 1.1, 1.2, 1.3;'
+                                          ' got 1.0 (float).'),
     ({'workers': 101}, 'enforced_tls_baseline_workers must be a whole number from 1 to 100; got 101 (integer).'),
     ({'page_size': 0, 'all_subusers': True}, 'page_size must be from 1 to 500; got 0.'),
     ({'on_behalf_of': 'a'}, 'on_behalf_of is not an option of this action: the accounts come from the role inputs or'
@@ -852,3 +855,15 @@ def test_gate_hosts_each_batch_is_gated(fleet_step, soaks):
     assert outcomes == {PARENT: 'failed', 'a': 'compliant', 'b': 'changed', 'c': 'failed', 'd': 'changed',
                         'x': 'exempt'}
     assert 'mail dropped for old.example (3)' in read_outcome(result['outcomes'], 'c')['reason']
+
+
+# ---------------------------------------------------------------------------
+# the parent account's own settings
+# ---------------------------------------------------------------------------
+
+def test_inputs_parent_policy_is_the_parent_accounts_and_only_its(fleet_step):
+    result, modules = fleet_step({'policy': POLICY, 'subusers': ['a'], 'parent_policy': {'require_tls': False}})
+    assert modules.applied == [dict(POLICY, enforcement='minimum', require_tls=False),
+                               dict(POLICY, enforcement='minimum', subusers=['a'])]
+    assert entries(result)[PARENT]['status'] == 'compliant'
+    assert entries(result)[PARENT]['policy'] == dict(POLICY, require_tls=False)

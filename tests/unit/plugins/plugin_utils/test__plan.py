@@ -765,3 +765,31 @@ def test_accounts_from_hosts_refuse_a_run_input_of_a_hosts_own():
 def test_accounts_from_hosts_refuse_what_is_not_a_list_of_hosts():
     with pytest.raises(PlanError, match=starts('the hosts of the batch must be a list of host names; got string')):
         accounts_from_hosts('a,b', {})
+
+
+@pytest.mark.parametrize('parent_policy', [None, '', {}])
+def test_parent_from_inputs_without_a_parent_policy_gets_the_policy(parent_policy):
+    assert parent_from_inputs(True, parent_policy).overrides == {}
+
+
+def test_parent_from_inputs_a_parent_policy_replaces_the_policys_settings():
+    parent = parent_from_inputs(True, {'require_tls': False, 'version': '1.3'})
+    assert parent.overrides == {'require_tls': False, 'version': 1.3}
+    plan = build_plan(TLS12, (), parent=parent)
+    assert plan['parent'] == {'policy': dict(TLS12, require_tls=False, version=1.3), 'region': None}
+
+
+@pytest.mark.parametrize('include_parent', [True, False])
+@pytest.mark.parametrize('parent_policy, message', [
+    ({'require_tls': 'yes'}, 'enforced_tls_baseline_parent_policy.require_tls must be a boolean (true or false);'
+                             " got 'yes' (string)"),
+    ({'tls': True}, 'enforced_tls_baseline_parent_policy has unknown keys tls; allowed are require_tls,'
+                    ' require_valid_cert, version'),
+    (['require_tls'], 'enforced_tls_baseline_parent_policy must be a dict with any of require_tls, require_valid_cert,'
+                      ' version; got list'),
+])
+def test_parent_from_inputs_a_bad_parent_policy_is_named_even_without_the_parent(include_parent, parent_policy,
+                                                                                 message):
+    with pytest.raises(PlanError) as caught:
+        parent_from_inputs(include_parent, parent_policy)
+    assert str(caught.value) == message
