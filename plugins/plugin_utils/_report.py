@@ -126,7 +126,9 @@ def summarize(entries):
     for status in STATUS_ORDER:
         summary[status] = sum(1 for entry in entries if entry['status'] == status)
     summary['out_of_policy'] = summary['drift'] + summary['failed']
-    summary['stricter'] = sum(1 for entry in entries if entry['stricter'])
+    # Of the compliant accounts, those stricter than the policy: the summary line reads them as such (a drifted
+    # account stricter on another field is drift, and counted there only).
+    summary['stricter'] = sum(1 for entry in entries if entry['stricter'] and entry['status'] == 'compliant')
     blocks = [entry['tls_blocks'] for entry in entries if entry.get('tls_blocks') is not None]
     if blocks:
         summary['tls_blocks'] = sum(item.get('count') or 0 for item in blocks)
@@ -163,7 +165,7 @@ def build_report(plan, parent_result=None, group_results=(), check_mode=False, g
     plan, in the plan's order. ``check_mode``: used when no call reports whether it ran in
     check mode. Statuses: compliant, changed, drift (in check mode), exempt, failed. An
     account that keeps settings stricter than its policy (``enforcement`` ``minimum``) is
-    compliant, and its ``stricter`` and ``reason`` say so; ``summary.stricter`` counts such
+    compliant, and its ``stricter`` and ``reason`` say so; ``summary.stricter`` counts such compliant
     accounts. Accounts come in the order of :data:`STATUS_ORDER`, then as processed.
     ``batches`` says what each batch call was: its region, policy and number of accounts.
     """

@@ -140,7 +140,7 @@ def counts_of(statuses, stricter=()):
     """The custom stats of a run whose hosts stand as ``statuses``: integers named enforced_tls_<count>."""
     counts = {name: sum(1 for status in statuses.values() if status == name) for name in COUNTS}
     counts.update(total=len(statuses), out_of_policy=counts['drift'] + counts['failed'],
-                  stricter=sum(1 for host, status in statuses.items() if host in stricter and status != 'failed'))
+                  stricter=sum(1 for host, status in statuses.items() if host in stricter and status == 'compliant'))
     return {'enforced_tls_' + name: value for name, value in counts.items()}
 
 
