@@ -52,6 +52,7 @@ from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import (
 )
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import (
     attach_blocks,
+    attach_exempt_settings,
     build_report,
     custom_stats,
     merge_reports,
@@ -195,6 +196,7 @@ class ActionModule(FleetCalls, ActionBase):
         parent_result, group_results = self._apply(plan, args, task_vars)
         report = build_report(plan, parent_result=parent_result, group_results=group_results,
                               check_mode=bool(self._task.check_mode), generated_at=self._now(), warnings=warnings)
+        report = attach_exempt_settings(report, self._read_exempt(plan, args, task_vars))
         return self._watch(plan, report, args, task_vars, watch), [parent_result] + group_results
 
     def _watch(self, plan, report, args, task_vars, watch):

@@ -96,6 +96,14 @@ class FleetCalls:
         report = build_report(plan, parent_result=parent_result, group_results=group_results, check_mode=read_only)
         return {entry['account']: entry for entry in report['accounts']}
 
+    def _read_exempt(self, plan, args, task_vars):
+        """The setting of each exempt account of ``plan``, read and never written (in check mode, whatever the
+        task's): by account, its report entry as :meth:`_settings` gives it (failed when it could not be read)."""
+        read_plan = exempt_plan(plan, args.get('region'))
+        if read_plan is None:
+            return {}
+        return self._settings(read_plan, args, task_vars, read_only=True)
+
     def _read_blocks(self, plan, args, task_vars, since):
         """Each account's TLS blocks since ``since``: one call of the blocks module for the parent account, one
         for the subusers of each region (as :func:`_report.account_blocks` gives them, by account)."""
@@ -117,6 +125,23 @@ class FleetCalls:
                 call_args['workers'] = args['workers']
             blocks.update(blocks_of(self._call(BLOCKS_MODULE, call_args, task_vars), accounts))
         return blocks
+
+
+def exempt_plan(plan, region=None):
+    """A plan that reads the exempt accounts of ``plan`` against its policy (one call for the parent account, one
+    per region), or None when it has none."""
+    parent = [entry for entry in plan['exempt'] if entry['account'] == PARENT_ACCOUNT]
+    by_region = {}
+    for entry in plan['exempt']:
+        if entry['account'] != PARENT_ACCOUNT:
+            by_region.setdefault(entry['region'], []).append(entry['account'])
+    if not parent and not by_region:
+        return None
+    return {'policy': plan['policy'], 'enforcement': plan['enforcement'],
+            'parent': {'policy': plan['policy'], 'region': parent[0]['region'] or region} if parent else None,
+            'groups': [{'region': group_region, 'policy': plan['policy'], 'accounts': accounts}
+                       for group_region, accounts in by_region.items()],
+            'exempt': [], 'refused': [], 'excluded': [], 'disabled': []}
 
 
 def blocks_of(call_result, accounts):

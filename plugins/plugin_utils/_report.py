@@ -153,6 +153,23 @@ def attach_blocks(report, blocks, since, until=None):
     return dict(report, accounts=entries, summary=summarize(entries), blocks_since=since, blocks_until=until)
 
 
+def _exempt_entry(entry, read):
+    """An exempt account's entry with its setting as read (``read``: its entry from a read-only call), or the
+    read's failure in its reason: an exempt account is never written, and a failed read does not fail it."""
+    if read is None:
+        return entry
+    if read['status'] == 'failed':
+        return dict(entry, reason='{0}; its setting could not be read: {1}'.format(entry['reason'], read['reason']))
+    return dict(entry, before=read['before'], after=read['before'])
+
+
+def attach_exempt_settings(report, read):
+    """The report with each exempt account's setting (``read``: by account, as a read-only call found it)."""
+    entries = [_exempt_entry(entry, read.get(entry['account'])) if entry['status'] == 'exempt' else entry
+               for entry in report['accounts']]
+    return dict(report, accounts=entries)
+
+
 def _sorted_entries(entries):
     return sorted(entries, key=lambda entry: STATUS_ORDER.index(entry['status']))
 

@@ -185,6 +185,9 @@ def test_hosts_one_call_per_policy_and_region_and_one_for_the_parent(fleet_step)
          **POLICY},
         {'api_url': 'http://127.0.0.1:1', 'subusers': ['d'], 'enforcement': 'minimum', 'workers': 4,
          **dict(POLICY, version=1.3)},
+        # The exempt account, read only.
+        {'api_url': 'http://127.0.0.1:1', 'subusers': ['x'], 'enforcement': 'minimum', 'workers': 4,
+         CHECK_MODE_ARG: True, **POLICY},
     ]]
     assert result['summary']['total'] == 6 and not result.get('failed')
 
@@ -267,7 +270,7 @@ def test_hosts_module_warnings_are_passed_on(fleet_step):
 
 def test_hosts_the_key_goes_to_each_module_call_and_into_no_result_or_outcome(fleet_step):
     result, modules = fleet_step(hosts_args(api_key=KEY), HOSTVARS)
-    assert [args['api_key'] for args in modules.applied] == [KEY] * 4
+    assert [args['api_key'] for args in modules.applied] == [KEY] * 5
     assert KEY not in repr(result)
     for account in HOST_ACCOUNTS:
         assert KEY not in repr(read_outcome(result['outcomes'], account))
@@ -547,7 +550,8 @@ def test_inputs_blocks_one_call_for_the_parent_and_one_per_region_after_the_upda
             'api_key': KEY, 'api_url': 'http://127.0.0.1:1', 'workers': 4, 'blocks_since': SINCE}
     result, modules = fleet_step(args, check_mode=False)
     # The updates first (the parent account, a and b, c's own policy, d in the EU), then the reads.
-    assert [module for module, args in modules.calls] == [APPLY] * 4 + [BLOCKS] * 3
+    # The exempt account is read, never written, and its blocks are not read.
+    assert [module for module, args in modules.calls] == [APPLY] * 5 + [BLOCKS] * 3
     connection = {'api_key': KEY, 'api_url': 'http://127.0.0.1:1', 'since': SINCE_TIME}
     assert modules.read == [connection, dict(connection, subusers=['a', 'b', 'c'], workers=4),
                             dict(connection, subusers=['d'], region='eu', workers=4)]
@@ -867,3 +871,47 @@ def test_inputs_parent_policy_is_the_parent_accounts_and_only_its(fleet_step):
                                dict(POLICY, enforcement='minimum', subusers=['a'])]
     assert entries(result)[PARENT]['status'] == 'compliant'
     assert entries(result)[PARENT]['policy'] == dict(POLICY, require_tls=False)
+
+
+# ---------------------------------------------------------------------------
+# exempt accounts: read, never written
+# ---------------------------------------------------------------------------
+
+EXEMPT_FLEET = dict(FLEET, x=settings(False, False, 1.1), y=settings(True, False, 1.3))
+
+
+@pytest.mark.parametrize('check_mode', [True, False])
+def test_exempt_accounts_are_read_in_check_mode_and_their_setting_is_reported(fleet_step, check_mode):
+    subusers = ['a', EXEMPT_X, {'name': 'y', 'exempt': True, 'reason': 'vendor', 'region': 'eu'}]
+    result, modules = fleet_step({'policy': POLICY, 'subusers': subusers, 'include_parent': False},
+                                 fleet=EXEMPT_FLEET, check_mode=check_mode)
+    reads = [args for args in modules.applied if args.get(CHECK_MODE_ARG)]
+    assert reads == [dict(POLICY, enforcement='minimum', subusers=['x'], **{CHECK_MODE_ARG: True}),
+                     dict(POLICY, enforcement='minimum', subusers=['y'], region='eu', **{CHECK_MODE_ARG: True})]
+    assert (modules.fleet['x'], modules.fleet['y']) == (EXEMPT_FLEET['x'], EXEMPT_FLEET['y'])
+    assert entries(result)['x'] == dict(entries(result)['x'], status='exempt', reason='legacy',
+                                        before=EXEMPT_FLEET['x'], after=EXEMPT_FLEET['x'])
+    assert (entries(result)['y']['before'], entries(result)['y']['region']) == (EXEMPT_FLEET['y'], 'eu')
+    assert result['summary']['exempt'] == 2
+
+
+def test_hosts_an_exempt_parent_account_is_read_in_the_region_given(fleet_step):
+    result, modules = fleet_step(hosts_args(region='eu'), {
+        'parent': host(enforced_tls_baseline_exempt=True, enforced_tls_baseline_exempt_reason='the key'),
+        'a': host('a')})
+    assert modules.applied[-1] == dict(POLICY, enforcement='minimum', region='eu', **{CHECK_MODE_ARG: True})
+    assert read_outcome(result['outcomes'], PARENT)['before'] == FLEET['(parent)']
+
+
+def test_an_exempt_account_that_cannot_be_read_is_reported_and_fails_nothing(fleet_step):
+    result, dummy = fleet_step({'policy': POLICY, 'subusers': ['a', EXEMPT_X]}, fleet=FLEET)
+    assert entries(result)['x']['status'] == 'exempt'
+    assert entries(result)['x']['before'] is None
+    assert entries(result)['x']['reason'] == 'legacy; its setting could not be read: HTTP 500 for x'
+    assert result['failure'] is None and result['summary']['failed'] == 0
+
+
+def test_hosts_an_exempt_hosts_outcome_has_its_setting(fleet_step):
+    result, dummy = fleet_step(hosts_args(), HOSTVARS, fleet=EXEMPT_FLEET)
+    outcome = read_outcome(result['outcomes'], 'x')
+    assert (outcome['status'], outcome['before']) == ('exempt', EXEMPT_FLEET['x'])

@@ -19,6 +19,7 @@ from ansible_collections.mailops.sendgrid.plugins.plugin_utils._fleet_calls impo
     FleetCalls,
     blocks_of,
     connection_args,
+    exempt_plan,
 )
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import PARENT_ACCOUNT
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import settings
@@ -150,3 +151,23 @@ def test_read_blocks_of_a_plan_without_the_parent_reads_only_subusers():
     found = made._read_blocks({'parent': None, 'groups': [{'region': 'eu', 'accounts': ['e']}]}, {}, {}, SINCE)
     assert made._execute_module.call_count == 1
     assert found == {'e': {'failed': True, 'msg': 'HTTP 401'}}
+
+
+# ---------------------------------------------------------------------------
+# exempt_plan
+# ---------------------------------------------------------------------------
+
+def test_exempt_plan_reads_the_exempt_accounts_against_the_policy_by_region():
+    plan = {'policy': ENFORCED, 'enforcement': 'exact', 'parent': None, 'groups': [{'region': None, 'accounts': ['a']}],
+            'exempt': [{'account': PARENT_ACCOUNT, 'reason': 'r', 'region': None},
+                       {'account': 'x', 'reason': 'r', 'region': 'eu'}, {'account': 'y', 'reason': 'r', 'region': None},
+                       {'account': 'z', 'reason': 'r', 'region': 'eu'}]}
+    read = exempt_plan(plan, 'global')
+    assert read['parent'] == {'policy': ENFORCED, 'region': 'global'}
+    assert read['groups'] == [{'region': 'eu', 'policy': ENFORCED, 'accounts': ['x', 'z']},
+                              {'region': None, 'policy': ENFORCED, 'accounts': ['y']}]
+    assert (read['enforcement'], read['exempt'], read['refused']) == ('exact', [], [])
+
+
+def test_exempt_plan_of_a_plan_without_exempt_accounts_is_none():
+    assert exempt_plan({'policy': ENFORCED, 'enforcement': 'minimum', 'exempt': []}) is None

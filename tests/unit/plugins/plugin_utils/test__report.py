@@ -22,6 +22,7 @@ from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import (
     account_blocks,
     accounts_read,
     attach_blocks,
+    attach_exempt_settings,
     build_report,
     custom_stats,
     drift_message,
@@ -628,3 +629,21 @@ def test_custom_stats_publish_the_block_counts_when_the_blocks_were_read():
 def test_summary_line_says_the_tls_blocks_when_they_were_read(blocks, report_file, ending):
     report = batch_report(['c1', 'd1'])
     assert summary_line(with_blocks(report, blocks), report_file) == summary_line(report) + ending
+
+
+def test_attach_exempt_settings_shows_each_exempt_accounts_setting_as_read():
+    plan = plan_of(subusers=['a', {'name': 'x', 'exempt': True, 'reason': 'legacy'},
+                             {'name': 'y', 'exempt': True, 'reason': 'vendor'}])
+    report = build_report(plan, group_results=[call(plan, [account_result('a', settings(True, True, 1.2),
+                                                                              settings(True, True, 1.2), [])])])
+    read = {'x': {'status': 'compliant', 'before': settings(False, False, 1.1), 'reason': None},
+            'y': {'status': 'failed', 'before': None, 'reason': 'HTTP 403 for y'},
+            'a': {'status': 'drift', 'before': settings(False, False, 1.1), 'reason': None}}
+    shown = {entry['account']: entry for entry in attach_exempt_settings(report, read)['accounts']}
+    assert (shown['x']['status'], shown['x']['before'], shown['x']['after'], shown['x']['reason']) == (
+        'exempt', settings(False, False, 1.1), settings(False, False, 1.1), 'legacy')
+    # A read that failed is in the reason; the account stays exempt, and nothing else changes.
+    assert (shown['y']['status'], shown['y']['before'], shown['y']['reason']) == (
+        'exempt', None, 'vendor; its setting could not be read: HTTP 403 for y')
+    assert shown['a'] == {entry['account']: entry for entry in report['accounts']}['a']
+    assert attach_exempt_settings(report, {})['accounts'] == report['accounts']
