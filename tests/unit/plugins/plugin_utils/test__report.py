@@ -634,8 +634,8 @@ def test_summary_line_says_the_tls_blocks_when_they_were_read(blocks, report_fil
 def test_attach_exempt_settings_shows_each_exempt_accounts_setting_as_read():
     plan = plan_of(subusers=['a', {'name': 'x', 'exempt': True, 'reason': 'legacy'},
                              {'name': 'y', 'exempt': True, 'reason': 'vendor'}])
-    report = build_report(plan, group_results=[call(plan, [account_result('a', settings(True, True, 1.2),
-                                                                              settings(True, True, 1.2), [])])])
+    compliant = account_result('a', settings(True, True, 1.2), settings(True, True, 1.2), [])
+    report = build_report(plan, group_results=[call(plan, [compliant])])
     read = {'x': {'status': 'compliant', 'before': settings(False, False, 1.1), 'reason': None},
             'y': {'status': 'failed', 'before': None, 'reason': 'HTTP 403 for y'},
             'a': {'status': 'drift', 'before': settings(False, False, 1.1), 'reason': None}}
