@@ -25,8 +25,34 @@ MARKDOWN_FILE = 'enforced-tls-report.md'
 REPORT_DIR_INPUT = 'enforced_tls_baseline_report_dir'
 
 
+# A report of MAX_ACCOUNTS accounts is some tens of MB.
+MAX_REPORT_BYTES = 256 * 1024 * 1024
+
+
 class ReportDirError(ValueError):
     """The report directory cannot take the report files; the message says what to do."""
+
+
+class ReportFileError(ValueError):
+    """A report file cannot be read; the message names the input, the file and why."""
+
+
+def read_report_file(path, field):
+    """The report in the JSON file ``path`` (``field``: the input that named it, for messages), at most
+    :data:`MAX_REPORT_BYTES` of it."""
+    path = os.path.expanduser(path)
+    try:
+        with open(path, 'rb') as handle:
+            data = handle.read(MAX_REPORT_BYTES + 1)
+    except OSError as error:
+        raise ReportFileError('{0}: cannot read {1}: {2}'.format(field, path, error.strerror or error))
+    if len(data) > MAX_REPORT_BYTES:
+        raise ReportFileError('{0}: {1} is larger than {2} MB, more than any report of this collection'.format(
+            field, path, MAX_REPORT_BYTES // (1024 * 1024)))
+    try:
+        return json.loads(data.decode('utf-8'))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ReportFileError('{0}: {1} is not JSON ({2}); give an {3}'.format(field, path, error, JSON_FILE))
 
 
 def prepare_report_dir(directory):

@@ -19,8 +19,6 @@ when it is already as before, and leave it alone (named) when it was changed sin
 
 from __future__ import annotations
 
-import json
-import os
 from typing import List, NamedTuple, Optional, Tuple
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._batch import MAX_ACCOUNTS
@@ -43,12 +41,11 @@ from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import (
     check_subuser_name,
 )
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import NAMED_IN_MESSAGES, REPORT_VERSION, STATUS_ORDER
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report_files import ReportFileError, read_report_file
 
 REPORT_INPUT = 'sendgrid_restore_report'
 ACCOUNTS_INPUT = 'sendgrid_restore_accounts'
 FORCE_INPUT = 'sendgrid_restore_force'
-# A report of MAX_ACCOUNTS accounts is some tens of MB.
-MAX_REPORT_BYTES = 256 * 1024 * 1024
 # What became of each account, in the order a restore's result lists them: what needs a person first.
 # to_restore is check mode's restored.
 RESTORE_STATUSES = ('failed', 'changed_since', 'not_restorable', 'to_restore', 'restored', 'unchanged')
@@ -79,20 +76,10 @@ def load_report(value) -> dict:
     if not isinstance(value, str) or not value.strip():
         raise RestoreError('{0} must be the path of an enforcement\'s enforced-tls-report.json, or the report itself'
                            ' (a dict); got {1}'.format(REPORT_INPUT, describe_value(value)))
-    path = os.path.expanduser(value)
     try:
-        with open(path, 'rb') as handle:
-            data = handle.read(MAX_REPORT_BYTES + 1)
-    except OSError as error:
-        raise RestoreError('{0}: cannot read {1}: {2}'.format(REPORT_INPUT, path, error.strerror or error))
-    if len(data) > MAX_REPORT_BYTES:
-        raise RestoreError('{0}: {1} is larger than {2} MB, more than any report of this collection'.format(
-            REPORT_INPUT, path, MAX_REPORT_BYTES // (1024 * 1024)))
-    try:
-        return json.loads(data.decode('utf-8'))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise RestoreError('{0}: {1} is not JSON ({2}); give an enforced-tls-report.json'.format(
-            REPORT_INPUT, path, error))
+        return read_report_file(value, REPORT_INPUT)
+    except ReportFileError as error:
+        raise RestoreError(str(error))
 
 
 def _check_setting(value, where):

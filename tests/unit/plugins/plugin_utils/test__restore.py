@@ -11,8 +11,8 @@ import pytest
 
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import PARENT_ACCOUNT
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import REPORT_VERSION
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report_files import MAX_REPORT_BYTES
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._restore import (
-    MAX_REPORT_BYTES,
     RestoreError,
     Target,
     check_report,
@@ -102,8 +102,8 @@ def test_load_report_refuses_what_is_not_json(tmp_path):
 
 
 def test_load_report_bounds_the_file(tmp_path, monkeypatch):
-    from ansible_collections.mailops.sendgrid.plugins.plugin_utils import _restore
-    monkeypatch.setattr(_restore, 'MAX_REPORT_BYTES', 10)
+    from ansible_collections.mailops.sendgrid.plugins.plugin_utils import _report_files
+    monkeypatch.setattr(_report_files, 'MAX_REPORT_BYTES', 10)
     path = tmp_path / 'report.json'
     path.write_text('[' + ' ' * 10 + ']')
     with pytest.raises(RestoreError) as error:
