@@ -257,9 +257,10 @@ def summary_line(report, report_file=None):
     return line + (' Report: {0}'.format(report_file) if report_file else '')
 
 
-def _named(entries, describe, separator):
-    shown = separator.join(describe(entry) for entry in entries[:NAMED_IN_MESSAGES])
-    more = len(entries) - NAMED_IN_MESSAGES
+def named(items, describe=str, separator=', '):
+    """The first :data:`NAMED_IN_MESSAGES` items, each as ``describe`` gives it, and how many more."""
+    shown = separator.join(describe(item) for item in items[:NAMED_IN_MESSAGES])
+    more = len(items) - NAMED_IN_MESSAGES
     return shown + ('{0}and {1} more'.format(separator, more) if more > 0 else '')
 
 
@@ -269,7 +270,7 @@ def failed_message(report) -> Optional[str]:
     if not failed:
         return None
     return '{0} account(s) failed: {1}. First error: {2}'.format(
-        len(failed), _named(failed, lambda entry: entry['account'], ', '), failed[0]['reason'])
+        len(failed), named(failed, lambda entry: entry['account']), failed[0]['reason'])
 
 
 def drift_message(report) -> Optional[str]:
@@ -278,7 +279,7 @@ def drift_message(report) -> Optional[str]:
     if not drift:
         return None
     return '{0} account(s) out of policy: {1}'.format(
-        len(drift), _named(drift, lambda entry: '{0}: {1}'.format(entry['account'], entry['reason']), '; '))
+        len(drift), named(drift, lambda entry: '{0}: {1}'.format(entry['account'], entry['reason']), '; '))
 
 
 def held_back_message(report) -> Optional[str]:
@@ -287,7 +288,7 @@ def held_back_message(report) -> Optional[str]:
     if not names:
         return None
     return ('The canary failed, so {0} account(s) were held back, neither read nor changed: {1}.'.format(
-        len(names), _named(names, lambda name: name, ', ')))
+        len(names), named(names)))
 
 
 def verdict(report, fail_on_drift=False) -> Optional[str]:

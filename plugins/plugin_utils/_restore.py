@@ -40,7 +40,7 @@ from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import (
     build_plan,
     check_subuser_name,
 )
-from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import NAMED_IN_MESSAGES, REPORT_VERSION, STATUS_ORDER
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import REPORT_VERSION, STATUS_ORDER, named
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report_files import ReportFileError, read_report_file
 
 REPORT_INPUT = 'sendgrid_restore_report'
@@ -144,7 +144,7 @@ def check_report(report) -> List[dict]:
     twice = sorted(set(name for name in names if names.count(name) > 1)) if len(set(names)) < len(names) else []
     if twice:
         raise RestoreError('{0} holds {1} more than once; it is not a report this collection wrote'.format(
-            REPORT_INPUT, ', '.join(quoted(name) for name in twice[:NAMED_IN_MESSAGES])))
+            REPORT_INPUT, named(twice, quoted)))
     return entries
 
 
@@ -165,7 +165,7 @@ def check_restore_accounts(accounts, entries) -> Optional[frozenset]:
             unknown.append(name)
     if unknown:
         raise RestoreError('{0} names {1}, which the report does not hold (the parent account is {2})'.format(
-            ACCOUNTS_INPUT, ', '.join(quoted(name) for name in unknown[:NAMED_IN_MESSAGES]), quoted(PARENT_ACCOUNT)))
+            ACCOUNTS_INPUT, named(unknown, quoted), quoted(PARENT_ACCOUNT)))
     return frozenset(accounts)
 
 
@@ -283,10 +283,8 @@ def restore_line(summary, check_mode):
                 summary['unchanged'], summary['changed_since'], summary['not_restorable'], summary['failed']))
 
 
-def _named(entries):
-    names = ', '.join(entry['account'] for entry in entries[:NAMED_IN_MESSAGES])
-    more = len(entries) - NAMED_IN_MESSAGES
-    return names + (', and {0} more'.format(more) if more > 0 else '')
+def _accounts(entries):
+    return named(entries, lambda entry: entry['account'])
 
 
 def restore_verdict(entries) -> Optional[str]:
@@ -295,11 +293,11 @@ def restore_verdict(entries) -> Optional[str]:
     failed = [entry for entry in entries if entry['status'] == 'failed']
     if failed:
         messages.append('{0} account(s) failed: {1}. First error: {2}'.format(
-            len(failed), _named(failed), failed[0]['reason']))
+            len(failed), _accounts(failed), failed[0]['reason']))
     changed = [entry for entry in entries if entry['status'] == 'changed_since']
     if changed:
         messages.append('{0} account(s) changed since the enforcement were left alone: {1}. Set {2}: true to'
-                        ' restore them anyway.'.format(len(changed), _named(changed), FORCE_INPUT))
+                        ' restore them anyway.'.format(len(changed), _accounts(changed), FORCE_INPUT))
     return ' '.join(messages) or None
 
 
@@ -309,4 +307,4 @@ def restore_warnings(entries) -> List[str]:
     if not unrestorable:
         return []
     return ['{0} account(s) cannot be restored: {1} ({2}).'.format(
-        len(unrestorable), _named(unrestorable), unrestorable[0]['reason'])]
+        len(unrestorable), _accounts(unrestorable), unrestorable[0]['reason'])]
