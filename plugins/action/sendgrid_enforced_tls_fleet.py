@@ -62,8 +62,14 @@ from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import (
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report_files import (
     MARKDOWN_FILE,
     ReportDirError,
+    check_report_formats,
     prepare_report_dir,
     write_report_files,
+)
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report_history import (
+    change_counts,
+    compare_with_last,
+    previous_path,
 )
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._restore import restore_plan
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._run_store import read_run, write_outcomes, write_run
@@ -93,6 +99,9 @@ ARGUMENT_SPEC = dict(
     workers=dict(type='int'),
     page_size=dict(type='int', default=MAX_PAGE_SIZE),
     report_dir=dict(type='path'),
+    # Raw, and checked before any request: a list of some of json, markdown, junit.
+    report_formats=dict(type='raw'),
+    previous_report=dict(type='path'),
     fail_on_drift=dict(type='bool', default=False),
     blocks_since=dict(type='raw'),
     # Raw, and checked by the gate: a limit given as an extra var (key=value) is text.
@@ -156,38 +165,49 @@ class ActionModule(FleetCalls, ActionBase):
             rest_report, rest_calls = self._enforce(rest, args, task_vars, [], watch)
             report, calls = merge_reports(report, rest_report), calls + rest_calls
         if args['account_source'] == FROM_HOSTS:
-            result.update(self._batch_of_hosts(report, args))
+            outcome, history_warning = self._batch_of_hosts(report, args)
         else:
-            result.update(self._run_of_inputs(report, args, calls))
+            outcome, history_warning = self._run_of_inputs(report, args, calls)
+        result.update(outcome)
         # The task shows the calls' warnings too (an update applied although SendGrid answered it with an error;
         # ansible-core 2.19 and later show them on their own). The report has the plan's; each such account's
         # reason says what happened.
         warnings = list(warnings) + [warning for call in calls for warning in (call or {}).get('warnings') or []]
+        warnings += [history_warning] if history_warning else []
         if warnings:
             result['warnings'] = warnings
         return result
 
     def _run_of_inputs(self, report, args, calls):
-        """The result of a run over the role's inputs: the report itself, its files, its summary line and verdict,
-        and the counts. The task is changed when an account is (or, in check mode, would be)."""
+        """The result of a run over the role's inputs: the report itself (with what changed since the last audit),
+        its files, its summary line and verdict, and the counts; and the warning of a last report that could not
+        be read. The task is changed when an account is (or, in check mode, would be)."""
+        report, history_warning = compare_with_last(report, previous_path(args['report_dir'], args['previous_report']))
         self._write_report_files(report, args)
         summary = report['summary']
         result = dict(report, changed=bool(summary['drift'] or summary['changed']),
-                      ansible_stats=custom_stats(summary), **self._summed_up(report, args))
+                      ansible_stats=custom_stats(summary, change_counts(report)), **self._summed_up(report, args))
         if self._task.diff:
             result['diff'] = account_diffs(calls)
-        return result
+        return result, history_warning
 
     def _batch_of_hosts(self, report, args):
         """The result of a play batch of hosts: where each host's task finds its account's outcome, and the batch's
-        counts; the report files hold the run so far. Each host's task reports its own account (changed, diff),
-        so the batch's report stays out of every host's variables."""
+        counts; the report files hold the run so far, compared with the last audit. Each host's task reports its
+        own account (changed, diff), so the batch's report stays out of every host's variables."""
+        earlier = read_run(C.DEFAULT_LOCAL_TMP, self._task._uuid)
+        run_report, history_warning = compare_with_last(
+            merge_reports(earlier, report),
+            previous_path(args['report_dir'], args['previous_report'], first=earlier is None, earlier=earlier))
+        write_run(C.DEFAULT_LOCAL_TMP, self._task._uuid, run_report)
+        # Custom stats are added up over the batches: each publishes what it adds to the run's comparison.
+        changes = change_counts(run_report, earlier)
         result = dict(outcomes=write_outcomes(C.DEFAULT_LOCAL_TMP, index_outcomes(report)), changed=False,
-                      mode=report['mode'], summary=report['summary'], ansible_stats=custom_stats(report['summary']))
-        run_report = self._add_to_run(report)
+                      mode=report['mode'], summary=report['summary'],
+                      ansible_stats=custom_stats(report['summary'], changes))
         self._write_report_files(run_report, args)
         result.update(self._summed_up(run_report, args))
-        return result
+        return result, history_warning
 
     # -- applying the policy, and watching what it blocks -------------------------------------
 
@@ -228,7 +248,7 @@ class ActionModule(FleetCalls, ActionBase):
     @staticmethod
     def _write_report_files(report, args):
         if args['report_dir']:
-            write_report_files(args['report_dir'], report)
+            write_report_files(args['report_dir'], report, check_report_formats(args['report_formats']))
 
     @staticmethod
     def _summed_up(report, args):
@@ -313,6 +333,7 @@ class ActionModule(FleetCalls, ActionBase):
 
     @staticmethod
     def _prepare_report_dir(args):
+        check_report_formats(args['report_formats'])
         if args['report_dir']:
             prepare_report_dir(args['report_dir'])
 
@@ -322,15 +343,6 @@ class ActionModule(FleetCalls, ActionBase):
         if result.get('failed'):
             raise FleetError('listing the subusers failed: {0}'.format(result.get('msg') or 'no message'))
         return discovered_accounts(result.get('subusers'))
-
-    # -- a run of several batches ---------------------------------------------------------------
-
-    def _add_to_run(self, report):
-        """The report of the run so far: this batch's added to those of the play's earlier serial batches."""
-        run_id = self._task._uuid
-        report = merge_reports(read_run(C.DEFAULT_LOCAL_TMP, run_id), report)
-        write_run(C.DEFAULT_LOCAL_TMP, run_id, report)
-        return report
 
     @staticmethod
     def _now():

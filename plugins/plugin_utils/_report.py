@@ -35,6 +35,9 @@ SUMMARY_COUNTS = ('total',) + STATUS_ORDER + ('out_of_policy', 'stricter')
 # The counts of the accounts' TLS blocks, in the summary (and published) when they were read.
 BLOCK_COUNTS = ('tls_blocks', 'with_tls_blocks', 'tls_blocks_unread')
 STATS_PREFIX = 'enforced_tls_'
+# What changed since the last audit (``since_last_audit``), each a list of accounts, counted in ``counts`` and
+# published too.
+CHANGE_KINDS = ('newly_out_of_policy', 'back_in_policy', 'new_accounts', 'gone_accounts')
 # How many accounts a failure message names; the report has them all.
 NAMED_IN_MESSAGES = 20
 # The note on an account whose update SendGrid answered with an error, and that reading it back
@@ -170,6 +173,28 @@ def attach_exempt_settings(report, read):
     return dict(report, accounts=entries)
 
 
+def show_settings(settings):
+    """A setting as the report files show it: ``TLS required, cert optional, min 1.2`` (``-``: not known)."""
+    if settings is None:
+        return '-'
+    return 'TLS {0}, cert {1}, min {2}'.format(
+        'required' if settings.get('require_tls') else 'optional',
+        'required' if settings.get('require_valid_cert') else 'optional', settings.get('version'))
+
+
+def show_policy(policy, floor):
+    """A policy as the report files show it: ``TLS required, at least TLS 1.2`` (``floor``: minimum enforcement)."""
+    parts = []
+    if 'require_tls' in policy:
+        parts.append('TLS ' + ('required' if policy['require_tls'] else ('optional' if floor else 'not required')))
+    if 'require_valid_cert' in policy:
+        parts.append('valid certificate ' + ('required' if policy['require_valid_cert']
+                                             else ('optional' if floor else 'not required')))
+    if 'version' in policy:
+        parts.append('{0} TLS {1}'.format('at least' if floor else 'exactly', policy['version']))
+    return ', '.join(parts)
+
+
 def _sorted_entries(entries):
     return sorted(entries, key=lambda entry: STATUS_ORDER.index(entry['status']))
 
@@ -233,11 +258,13 @@ def merge_reports(earlier, later):
                 batches=earlier['batches'] + later['batches'], accounts=entries)
 
 
-def custom_stats(summary):
+def custom_stats(summary, changes=None):
     """The counts as custom stats, once for the run (as set_stats publishes them): integers under names
-    of their own (``enforced_tls_total``...), which ansible-core adds up over a play's serial batches."""
+    of their own (``enforced_tls_total``...), which ansible-core adds up over a play's serial batches;
+    ``changes``: the counts of what changed since the last audit, when the run compared."""
     data = {STATS_PREFIX + name: summary.get(name, 0) for name in SUMMARY_COUNTS + BLOCK_COUNTS
             if name in SUMMARY_COUNTS or name in summary}
+    data.update((STATS_PREFIX + kind, changes[kind]) for kind in CHANGE_KINDS if changes is not None)
     return {'data': data, 'per_host': False, 'aggregate': True}
 
 
@@ -254,7 +281,17 @@ def summary_line(report, report_file=None):
             ' ({0} could not be read)'.format(summary['tls_blocks_unread']) if summary['tls_blocks_unread'] else '')
     if report.get('held_back'):
         line += ' {0} held back after the canary.'.format(len(report['held_back']))
+    if report.get('since_last_audit'):
+        line += ' ' + changes_summary(report['since_last_audit'])
     return line + (' Report: {0}'.format(report_file) if report_file else '')
+
+
+def changes_summary(changes) -> str:
+    """The counts of what changed since the last audit (``since_last_audit``), in a sentence."""
+    counts = changes['counts']
+    return ('Since the last audit ({0}): {1} newly out of policy, {2} back in policy, {3} new, {4} gone.'.format(
+        changes['previous_generated_at'] or 'time unknown', counts['newly_out_of_policy'], counts['back_in_policy'],
+        counts['new_accounts'], counts['gone_accounts']))
 
 
 def named(items, describe=str, separator=', '):

@@ -6,12 +6,13 @@
 # Note that this plugin util is **PRIVATE** to the collection. It can have breaking changes at any time.
 # Do not use this from other collections or standalone plugins/modules!
 
-"""The report files of a fleet run: ``enforced-tls-report.json`` and ``enforced-tls-report.md``.
+"""The report files of a fleet run: ``enforced-tls-report.json``, ``enforced-tls-report.md`` and, when asked,
+``enforced-tls-report.xml`` (JUnit, ``_report_junit``).
 
-:func:`prepare_report_dir` makes sure the directory can take them before any account is
-read (an enforcement must never change accounts and then fail to report them);
-:func:`render_markdown` is the Markdown (a pure function); :func:`write_report_files`
-writes both, each file replaced whole, so that a reader never sees half a report.
+:func:`check_report_formats` checks which, and :func:`prepare_report_dir` makes sure the directory can take
+them, before any account is read (an enforcement must never change accounts and then fail to report them);
+:func:`render_markdown` is the Markdown (a pure function); :func:`write_report_files` writes them, each file
+replaced whole, so that a reader never sees half a report. :func:`read_report_file` reads a report back.
 """
 
 from __future__ import annotations
@@ -20,9 +21,26 @@ import json
 import os
 import tempfile
 
+from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_value
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import (
+    CHANGE_KINDS,
+    changes_summary,
+    named,
+    show_policy,
+    show_settings,
+)
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report_junit import JUNIT_FILE, render_junit
+
 JSON_FILE = 'enforced-tls-report.json'
 MARKDOWN_FILE = 'enforced-tls-report.md'
 REPORT_DIR_INPUT = 'enforced_tls_baseline_report_dir'
+REPORT_FORMATS_INPUT = 'enforced_tls_baseline_report_formats'
+# Each format the report files can take, and its file.
+REPORT_FILES = {'json': JSON_FILE, 'markdown': MARKDOWN_FILE, 'junit': JUNIT_FILE}
+DEFAULT_FORMATS = ('json', 'markdown')
+# The titles of the lists of what changed since the last audit, in the Markdown.
+CHANGE_TITLES = {'newly_out_of_policy': 'Newly out of policy', 'back_in_policy': 'Back in policy',
+                 'new_accounts': 'New accounts', 'gone_accounts': 'Accounts gone'}
 
 
 # A report of MAX_ACCOUNTS accounts is some tens of MB.
@@ -30,11 +48,28 @@ MAX_REPORT_BYTES = 256 * 1024 * 1024
 
 
 class ReportDirError(ValueError):
-    """The report directory cannot take the report files; the message says what to do."""
+    """The report files cannot be written as asked (their directory, their formats); the message says what to
+    do."""
 
 
 class ReportFileError(ValueError):
     """A report file cannot be read; the message names the input, the file and why."""
+
+
+def check_report_formats(formats) -> tuple:
+    """The formats of the report files, checked: a list of some of json, markdown and junit (None: the
+    default, json and markdown)."""
+    if formats is None:
+        return DEFAULT_FORMATS
+    allowed = ', '.join(REPORT_FILES)
+    if not isinstance(formats, list) or not formats:
+        raise ReportDirError('{0} must be a list of some of {1}; got {2}'.format(
+            REPORT_FORMATS_INPUT, allowed, describe_value(formats)))
+    unknown = [value for value in formats if not isinstance(value, str) or value not in REPORT_FILES]
+    if unknown:
+        raise ReportDirError('{0} must be a list of some of {1}; got {2}'.format(
+            REPORT_FORMATS_INPUT, allowed, describe_value(unknown[0])))
+    return tuple(name for name in REPORT_FILES if name in formats)
 
 
 def read_report_file(path, field):
@@ -68,26 +103,6 @@ def prepare_report_dir(directory):
                 REPORT_DIR_INPUT, directory))
 
 
-def _show(settings):
-    if settings is None:
-        return '-'
-    return 'TLS {0}, cert {1}, min {2}'.format(
-        'required' if settings.get('require_tls') else 'optional',
-        'required' if settings.get('require_valid_cert') else 'optional', settings.get('version'))
-
-
-def _show_policy(policy, floor):
-    parts = []
-    if 'require_tls' in policy:
-        parts.append('TLS ' + ('required' if policy['require_tls'] else ('optional' if floor else 'not required')))
-    if 'require_valid_cert' in policy:
-        parts.append('valid certificate ' + ('required' if policy['require_valid_cert']
-                                             else ('optional' if floor else 'not required')))
-    if 'version' in policy:
-        parts.append('{0} TLS {1}'.format('at least' if floor else 'exactly', policy['version']))
-    return ', '.join(parts)
-
-
 # How many recipient domains of an account's TLS blocks the Markdown names.
 MARKDOWN_DOMAINS = 3
 
@@ -118,7 +133,7 @@ def render_markdown(report):
              'Generated {0}{1}.'.format(report['generated_at'],
                                         ' in check mode: nothing was changed' if report['mode'] == 'audit' else ''),
              'Policy: {0}{1}.'.format(
-                 _show_policy(report['policy'], floor),
+                 show_policy(report['policy'], floor),
                  ' (a floor: accounts at least as strict are compliant and left as they are)' if floor
                  else ' (exact: accounts stricter than the policy are loosened to it)')]
     for warning in report.get('warnings') or []:
@@ -141,13 +156,24 @@ def render_markdown(report):
         status = '**{0}**'.format(entry['status']) if entry['status'] in ('failed', 'drift') else entry['status']
         blocks = ' {0} |'.format(_cell(_show_blocks(entry.get('tls_blocks')))) if with_blocks else ''
         lines.append('| {0} | {1} | {2} | {3} |{4} {5} |'.format(
-            _cell(entry['account']), status, _show(entry['before']), _show(entry['after']), blocks,
+            _cell(entry['account']), status, show_settings(entry['before']), show_settings(entry['after']), blocks,
             _cell(entry['reason'])))
     not_checked = (['excluded ' + name for name in report['excluded']]
                    + ['disabled ' + name for name in report['disabled']])
     if not_checked:
         lines += ['', 'Not checked: {0}.'.format(_cell(', '.join(not_checked)))]
+    if report.get('since_last_audit'):
+        lines += [''] + _changes_lines(report['since_last_audit'])
     return '\n'.join(lines) + '\n'
+
+
+def _changes_lines(changes):
+    """What changed since the last audit: the previous report's time, and each list that has accounts (the
+    first 20 named)."""
+    lines = [changes_summary(changes)]
+    lines += ['- {0}: {1}.'.format(CHANGE_TITLES[kind], _cell(named(changes[kind])))
+              for kind in CHANGE_KINDS if changes[kind]]
+    return lines
 
 
 def _replace_file(path, text):
@@ -165,9 +191,14 @@ def _replace_file(path, text):
         raise
 
 
-def write_report_files(directory, report):
-    """Write the JSON and Markdown files of ``report`` into ``directory``; returns their paths."""
-    paths = {'json': os.path.join(directory, JSON_FILE), 'markdown': os.path.join(directory, MARKDOWN_FILE)}
-    _replace_file(paths['json'], json.dumps(report, indent=2, sort_keys=True) + '\n')
-    _replace_file(paths['markdown'], render_markdown(report))
+RENDERERS = {'json': lambda report: json.dumps(report, indent=2, sort_keys=True) + '\n',
+             'markdown': render_markdown, 'junit': render_junit}
+
+
+def write_report_files(directory, report, formats=DEFAULT_FORMATS):
+    """Write the files of ``report`` in ``formats`` (checked: :func:`check_report_formats`) into ``directory``;
+    returns their paths, by format."""
+    paths = {name: os.path.join(directory, REPORT_FILES[name]) for name in formats}
+    for name, path in paths.items():
+        _replace_file(path, RENDERERS[name](report))
     return paths

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report_files import _show, _show_policy
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import CHANGE_KINDS, named, show_policy, show_settings
 
 JUNIT_FILE = 'enforced-tls-report.xml'
 # The longest text or attribute value written, its ellipsis included.
@@ -60,8 +60,8 @@ def _element(tag, text=None, **attributes):
 def _drift(entry, floor):
     """An account out of policy: a failure saying how it stands against its policy."""
     message = entry['reason'] or 'out of policy: ' + ', '.join(entry['differences'])
-    details = ['before: ' + _show(entry['before']),
-               'policy: ' + (_show_policy(entry['policy'], floor) if entry['policy'] else '-'),
+    details = ['before: ' + show_settings(entry['before']),
+               'policy: ' + (show_policy(entry['policy'], floor) if entry['policy'] else '-'),
                'differences: ' + (', '.join(entry['differences']) or '-')]
     return _element('failure', '\n'.join(details + [message]), message=message, type='drift')
 
@@ -79,7 +79,7 @@ def _exempt(entry):
 
 def _output(entry):
     """A changed or compliant account: its settings before and after, and its note."""
-    lines = ['{0}: before {1}; after {2}'.format(entry['status'], _show(entry['before']), _show(entry['after']))]
+    lines = ['{0}: before {1}; after {2}'.format(entry['status'], show_settings(entry['before']), show_settings(entry['after']))]
     if entry['reason']:
         lines.append(entry['reason'])
     return _element('system-out', '\n'.join(lines))
@@ -123,6 +123,20 @@ def _timestamp(report):
     return {'timestamp': report['generated_at'].rstrip('Z')} if report.get('generated_at') else {}
 
 
+def _properties(report):
+    """What changed since the last audit, as the suite's properties (each list's first 20 accounts), or None."""
+    changes = report.get('since_last_audit')
+    if not changes:
+        return None
+    properties = ET.Element('properties')
+    values = [('since_last_audit.previous_generated_at', changes['previous_generated_at'] or '')]
+    for kind in CHANGE_KINDS:
+        values += [('since_last_audit.{0}'.format(kind), changes['counts'][kind]),
+                   ('since_last_audit.{0}.accounts'.format(kind), named(changes[kind]))]
+    properties.extend(_element('property', name=name, value=value) for name, value in values)
+    return properties
+
+
 def render_junit(report) -> str:
     """The report as a JUnit XML document (UTF-8 once encoded): its accounts, in the report's order, then the
     accounts held back. The same report gives the same document, ending with a newline."""
@@ -132,6 +146,9 @@ def render_junit(report) -> str:
     counts = dict(_counts(cases), time='0', **_timestamp(report))
     root = ET.Element('testsuites', _attributes(name='Enforced TLS', **counts))
     suite = ET.SubElement(root, 'testsuite', _attributes(name='Enforced TLS {0}'.format(report['mode']), **counts))
+    properties = _properties(report)
+    if properties is not None:
+        suite.append(properties)
     suite.extend(cases)
     ET.indent(root)
     return XML_DECLARATION + '\n' + ET.tostring(root, encoding='unicode') + '\n'

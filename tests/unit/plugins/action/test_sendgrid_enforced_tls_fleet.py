@@ -915,3 +915,91 @@ def test_hosts_an_exempt_hosts_outcome_has_its_setting(fleet_step):
     result, dummy = fleet_step(hosts_args(), HOSTVARS, fleet=EXEMPT_FLEET)
     outcome = read_outcome(result['outcomes'], 'x')
     assert (outcome['status'], outcome['before']) == ('exempt', EXEMPT_FLEET['x'])
+
+
+# ---------------------------------------------------------------------------
+# report formats, and what changed since the last audit
+# ---------------------------------------------------------------------------
+
+CHANGE_STATS = ('enforced_tls_newly_out_of_policy', 'enforced_tls_back_in_policy', 'enforced_tls_new_accounts',
+                'enforced_tls_gone_accounts')
+
+
+def last_audit(report_dir, **statuses):
+    """The report a directory holds from a run before: its accounts as ``statuses``."""
+    os.makedirs(report_dir, exist_ok=True)
+    path = os.path.join(report_dir, JSON_FILE)
+    with open(path, 'w', encoding='utf-8') as handle:
+        json.dump({'report_version': 1, 'mode': 'audit', 'generated_at': '2026-12-02T12:00:00Z',
+                   'accounts': [{'account': name, 'status': status} for name, status in statuses.items()]}, handle)
+    return path
+
+
+@pytest.mark.parametrize('formats', [['json', 'csv'], 'junit', []])
+def test_bad_report_formats_fail_before_any_call(fleet_step, formats):
+    for args in ({'subusers': ['a']}, {'account_source': 'hosts'}):
+        result, modules = fleet_step(dict(args, policy=POLICY, report_formats=formats), {'a': host('a')})
+        assert result['msg'].startswith('enforced_tls_baseline_report_formats must be a list of some of json,'
+                                        ' markdown, junit; got ')
+        assert result['msg'].endswith(NOTHING_DONE) and modules.calls == []
+
+
+def test_inputs_junit_is_written_when_asked(fleet_step, tmp_path):
+    report_dir = str(tmp_path / 'reports')
+    fleet_step({'policy': POLICY, 'subusers': ['a', 'b'], 'report_dir': report_dir,
+                'report_formats': ['junit', 'markdown']})
+    assert sorted(os.listdir(report_dir)) == ['enforced-tls-report.md', 'enforced-tls-report.xml']
+
+
+def test_inputs_the_report_the_directory_holds_is_kept_and_compared_with(fleet_step, tmp_path):
+    report_dir = str(tmp_path / 'reports')
+    last_audit(report_dir, **{PARENT: 'drift', 'a': 'drift', 'b': 'compliant', 'gone': 'compliant'})
+    result, dummy = fleet_step({'policy': POLICY, 'subusers': ['a', 'b', 'c'], 'report_dir': report_dir})
+    since = result['since_last_audit']
+    assert (since['newly_out_of_policy'], since['back_in_policy'], since['new_accounts'], since['gone_accounts']) == (
+        ['b', 'c'], ['a'], ['c'], ['gone'])
+    assert since['previous_report'] == os.path.join(report_dir, 'enforced-tls-report.previous.json')
+    assert [result['ansible_stats']['data'][name] for name in CHANGE_STATS] == [2, 1, 1, 1]
+    assert ' Since the last audit (2026-12-02T12:00:00Z): 2 newly out of policy, 1 back in policy, 1 new, 1 gone.' \
+        ' Report: ' in result['msg']
+    with open(os.path.join(report_dir, JSON_FILE), encoding='utf-8') as handle:
+        assert json.load(handle)['since_last_audit'] == since
+    with open(since['previous_report'], encoding='utf-8') as handle:
+        assert [entry['account'] for entry in json.load(handle)['accounts']] == [PARENT, 'a', 'b', 'gone']
+    # The next run compares with this one.
+    again, dummy = fleet_step({'policy': POLICY, 'subusers': ['a', 'b', 'c'], 'report_dir': report_dir})
+    assert again['since_last_audit']['counts'] == {'newly_out_of_policy': 0, 'back_in_policy': 0,
+                                                   'new_accounts': 0, 'gone_accounts': 0}
+
+
+def test_inputs_without_a_last_report_there_is_no_comparison(fleet_step, tmp_path):
+    result, dummy = fleet_step({'policy': POLICY, 'subusers': ['a'], 'report_dir': str(tmp_path / 'r')})
+    assert 'since_last_audit' not in result
+    assert not set(CHANGE_STATS) & set(result['ansible_stats']['data'])
+
+
+def test_inputs_a_named_last_report_that_cannot_be_read_is_a_warning_never_a_failure(fleet_step, tmp_path):
+    missing = str(tmp_path / 'missing.json')
+    result, modules = fleet_step({'policy': POLICY, 'subusers': ['a'], 'previous_report': missing})
+    warning = ('the last report: cannot read {0}: No such file or directory; the report has no comparison with the'
+               ' last audit'.format(missing))
+    assert result['warnings'] == [warning]
+    assert result['failure'] is None and 'failed' not in result and len(modules.applied) == 2
+    assert 'since_last_audit' not in result
+
+
+def test_hosts_batches_compare_the_run_so_far_and_add_up_their_counts(fleet_step, tmp_path):
+    report_dir = str(tmp_path / 'reports')
+    last_audit(report_dir, a='compliant', b='drift', c='drift')
+    first, dummy = fleet_step(hosts_args(report_dir=report_dir), {'a': host('a')})
+    second, dummy = fleet_step(hosts_args(report_dir=report_dir), {'b': host('b'), 'c': host('c')},
+                               fleet=dict(FLEET, c=POLICY))
+    # After the first batch b and c look gone; the second finds them.
+    assert first['ansible_stats']['data']['enforced_tls_gone_accounts'] == 2
+    assert second['ansible_stats']['data']['enforced_tls_gone_accounts'] == -2
+    added = {name: first['ansible_stats']['data'][name] + second['ansible_stats']['data'][name]
+             for name in CHANGE_STATS}
+    assert added == dict.fromkeys(CHANGE_STATS, 0) | {'enforced_tls_back_in_policy': 1}
+    with open(os.path.join(report_dir, JSON_FILE), encoding='utf-8') as handle:
+        written = json.load(handle)['since_last_audit']
+    assert (written['back_in_policy'], written['gone_accounts']) == (['c'], [])

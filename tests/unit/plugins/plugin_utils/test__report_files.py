@@ -15,10 +15,12 @@ from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report_files imp
     JSON_FILE,
     MARKDOWN_FILE,
     ReportDirError,
+    check_report_formats,
     prepare_report_dir,
     render_markdown,
     write_report_files,
 )
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report_junit import JUNIT_FILE, render_junit
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.sendgrid_fakes import settings
 
 POLICY = {'require_tls': True, 'require_valid_cert': False, 'version': 1.2}
@@ -273,3 +275,63 @@ def test_prepare_report_dir_refuses_a_directory_it_cannot_write(tmp_path, monkey
     finally:
         directory.chmod(0o700)
     assert str(excinfo.value) == expected_refusal(str(directory))
+
+
+# ---------------------------------------------------------------------------
+# formats, and what changed since the last audit
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize('formats, checked', [
+    (None, ('json', 'markdown')),
+    (['junit'], ('junit',)),
+    (['junit', 'json', 'junit'], ('json', 'junit')),
+    (['markdown', 'junit', 'json'], ('json', 'markdown', 'junit')),
+])
+def test_check_report_formats(formats, checked):
+    assert check_report_formats(formats) == checked
+
+
+@pytest.mark.parametrize('formats, shown', [
+    ([], '[] (list)'),
+    ('json', "'json' (string)"),
+    (['json', 'xml'], "'xml' (string)"),
+    ([['json']], "['json'] (list)"),
+])
+def test_check_report_formats_refuses_what_is_not_a_list_of_known_formats(formats, shown):
+    with pytest.raises(ReportDirError) as caught:
+        check_report_formats(formats)
+    assert str(caught.value) == ('enforced_tls_baseline_report_formats must be a list of some of json, markdown,'
+                                 ' junit; got {0}'.format(shown))
+
+
+def test_write_report_files_writes_the_formats_asked_for(tmp_path):
+    report = small_report()
+    paths = write_report_files(str(tmp_path), report, ('json', 'junit'))
+    assert paths == {'json': str(tmp_path / JSON_FILE), 'junit': str(tmp_path / JUNIT_FILE)}
+    assert sorted(os.listdir(tmp_path)) == sorted([JSON_FILE, JUNIT_FILE])
+    assert (tmp_path / JUNIT_FILE).read_text(encoding='utf-8') == render_junit(report)
+
+
+def changes(**lists):
+    kinds = ('newly_out_of_policy', 'back_in_policy', 'new_accounts', 'gone_accounts')
+    found = {kind: list(lists.get(kind, [])) for kind in kinds}
+    return dict(found, previous_generated_at='2026-12-02T03:00:00Z', previous_mode='audit',
+                previous_report='/r/enforced-tls-report.previous.json',
+                counts={kind: len(found[kind]) for kind in kinds})
+
+
+def test_render_markdown_ends_with_what_changed_since_the_last_audit():
+    report = dict(small_report(), since_last_audit=changes(newly_out_of_policy=['a|b', 'c'], gone_accounts=['old']))
+    assert render_markdown(report).splitlines()[-4:] == [
+        '',
+        'Since the last audit (2026-12-02T03:00:00Z): 2 newly out of policy, 0 back in policy, 0 new, 1 gone.',
+        '- Newly out of policy: a\\|b, c.',
+        '- Accounts gone: old.',
+    ]
+    assert 'Since the last audit' not in render_markdown(small_report())
+
+
+def test_render_markdown_names_the_first_20_accounts_that_changed():
+    names = ['s{0:02d}'.format(number) for number in range(25)]
+    report = dict(small_report(), since_last_audit=changes(new_accounts=names))
+    assert render_markdown(report).splitlines()[-1] == '- New accounts: {0}, and 5 more.'.format(', '.join(names[:20]))

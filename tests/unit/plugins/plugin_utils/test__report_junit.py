@@ -292,3 +292,19 @@ def test_render_junit_drift_without_a_reason_names_its_differences():
     assert case.result[0].text.splitlines()[:3] == [
         'before: TLS optional, cert optional, min 1.1', 'policy: TLS required, at least TLS 1.2',
         'differences: version']
+
+
+def test_render_junit_what_changed_since_the_last_audit_is_in_the_suites_properties():
+    since = {'newly_out_of_policy': ['a', 'd'], 'back_in_policy': [], 'new_accounts': ['d'], 'gone_accounts': ['old'],
+             'previous_generated_at': '2026-12-02T12:00:00Z', 'previous_mode': 'audit',
+             'counts': {'newly_out_of_policy': 2, 'back_in_policy': 0, 'new_accounts': 1, 'gone_accounts': 1}}
+    dummy, suite = parse(fleet_report(since_last_audit=since))
+    assert {item.name: item.value for item in suite.properties()} == {
+        'since_last_audit.previous_generated_at': '2026-12-02T12:00:00Z',
+        'since_last_audit.newly_out_of_policy': '2', 'since_last_audit.newly_out_of_policy.accounts': 'a, d',
+        'since_last_audit.back_in_policy': '0', 'since_last_audit.back_in_policy.accounts': '',
+        'since_last_audit.new_accounts': '1', 'since_last_audit.new_accounts.accounts': 'd',
+        'since_last_audit.gone_accounts': '1', 'since_last_audit.gone_accounts.accounts': 'old'}
+    # The cases are as they were.
+    assert [case.name for case in suite] == [case.name for case in parse(fleet_report())[1]]
+    assert '<properties' not in render_junit(fleet_report())
