@@ -140,8 +140,25 @@ options:
     default: 500
   report_dir:
     description:
-      - A directory on the controller for C(enforced-tls-report.json) and C(enforced-tls-report.md). Created if
-        missing, and checked before any account is read.
+      - A directory on the controller for the report files, C(enforced-tls-report.json), C(enforced-tls-report.md) and
+        C(enforced-tls-report.xml) as O(report_formats) asks. Created if missing, and checked before any account is
+        read.
+      - The C(enforced-tls-report.json) it holds when the call starts (with O(account_source=hosts), when the run's
+        first batch starts) is kept as C(enforced-tls-report.previous.json), one generation, and compared with; see
+        RV(since_last_audit).
+    type: path
+  report_formats:
+    description:
+      - The formats of the report files in O(report_dir), some of V(json), V(markdown) and V(junit) (JUnit XML for the
+        test reports of CI tools such as GitLab and Jenkins, one test case per account, the region as its class;
+        drift is a failure, a failed account an error, exempt and held back accounts are skipped). Checked before
+        any request.
+      - Unset, V(json) and V(markdown).
+    type: raw
+  previous_report:
+    description:
+      - The report to compare this run with (an C(enforced-tls-report.json)), in place of the one O(report_dir)
+        holds. A report that cannot be read is a warning, never a failure.
     type: path
   fail_on_drift:
     description:
@@ -274,7 +291,7 @@ mode:
 summary:
   description:
     - The counts, C(total), C(compliant), C(drift) (in check mode), C(changed), C(exempt), C(failed), C(out_of_policy)
-      (drift and failed) and C(stricter) (accounts that keep a setting stricter than their policy).
+      (drift and failed) and C(stricter) (the compliant accounts that keep a setting stricter than their policy).
     - With O(blocks_since), C(tls_blocks) (how many TLS blocks), C(with_tls_blocks) (how many accounts have some)
       and C(tls_blocks_unread) (accounts whose blocks list could not be read).
     - With O(account_source=hosts), of this batch.
@@ -320,7 +337,8 @@ accounts:
   description:
     - One entry per account with C(account) (the parent account is C((parent account))), C(region), C(status)
       (V(failed), V(drift), V(changed), V(exempt), V(compliant), in that order), C(policy), C(before), C(after)
-      (predicted in check mode), C(differences), C(stricter) and C(reason).
+      (predicted in check mode), C(differences), C(stricter) and C(reason). An exempt account's C(before) and C(after)
+      are its setting, read and never written (V(null) when it could not be read; its reason says why).
     - An account the gate failed (O(max_tls_blocks)) is V(failed), its reason naming its blocked domains; with
       O(rollback_on_blocks), C(rolled_back) says whether it was set back.
     - With O(blocks_since) or the gate, C(tls_blocks) too, the account's TLS blocks since then, C(count), C(domains) (each with
@@ -329,6 +347,15 @@ accounts:
   returned: with O(account_source=inputs)
   type: list
   elements: dict
+since_last_audit:
+  description:
+    - What changed since the last report (the one O(report_dir) held, or O(previous_report)), account by account,
+      C(newly_out_of_policy) (V(drift) or V(failed) now, and not then), C(back_in_policy) (V(compliant) or
+      V(changed) now, V(drift) or V(failed) then), C(new_accounts) and C(gone_accounts), with their C(counts), the
+      last report's C(previous_generated_at), C(previous_mode) and C(previous_report) (its path).
+    - Also in every report file, and in the summary line.
+  returned: with O(account_source=inputs), when there was a last report to compare with
+  type: dict
 held_back:
   description: With O(canary), the accounts held back after a canary that failed, neither read nor changed.
   returned: with O(canary), when the canary failed
@@ -344,7 +371,9 @@ ansible_stats:
       artifacts), whole numbers which ansible-core adds up over the batches of a play with C(serial)
       C(enforced_tls_total), C(enforced_tls_compliant), C(enforced_tls_drift), C(enforced_tls_changed),
       C(enforced_tls_exempt), C(enforced_tls_failed), C(enforced_tls_out_of_policy) and C(enforced_tls_stricter); with
-      O(blocks_since), C(enforced_tls_tls_blocks), C(enforced_tls_with_tls_blocks) and C(enforced_tls_tls_blocks_unread).
+      O(blocks_since), C(enforced_tls_tls_blocks), C(enforced_tls_with_tls_blocks) and C(enforced_tls_tls_blocks_unread);
+      compared with a last report, C(enforced_tls_newly_out_of_policy), C(enforced_tls_back_in_policy),
+      C(enforced_tls_new_accounts) and C(enforced_tls_gone_accounts).
   returned: success
   type: dict
 '''

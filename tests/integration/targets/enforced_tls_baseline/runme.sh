@@ -56,3 +56,6 @@ ansible-playbook blocks.yml "$@"
 
 # The canary: some subusers first, then the gate on their TLS blocks (with and without rollback), then the rest.
 ansible-playbook canary.yml "$@"
+
+# Two audits with a change between them: what changed since the last audit, in every format (JUnit too).
+ansible-playbook history.yml "$@"
