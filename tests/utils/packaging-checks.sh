@@ -8,7 +8,11 @@
 #     the licence text (COPYING, LICENSES/GPL-3.0-or-later.txt) and REUSE.toml;
 #  2. galaxy-importer imports the tarball the way Galaxy does (without ansible-test: no
 #     container engine here), with no error and no warning;
-#  3. antsibull-docs lint-collection-docs --plugin-docs on the installed collection;
+#  3. antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs on the installed
+#     collection: the plugin and role docs, and the guides in docs/docsite/ (extra-docs.yml, links.yml,
+#     rst/*.rst: labels, toctree, rstcheck, and every :ansplugin:/:ansopt: naming a real plugin/option);
+#  3b. the docsite as docs.ansible.com builds it: antsibull-docs renders the collection to RST, Sphinx
+#     (with the Ansible theme) builds the HTML, and every guide of extra-docs.yml is a page of it;
 #  4. ansible-builder introspect on the installed collection lists the Python requirements
 #     that meta/execution-environment.yml declares;
 #  5. ansible-builder accepts the example definition in docs/execution-environment.yml (it
@@ -32,7 +36,7 @@ leftovers=$(grep -E '(^|/)(\.venv|\.ansible|\.git|\.ci|\.cache|\.pytest_cache|__
 for expected in MANIFEST.json README.md COPYING LICENSES/GPL-3.0-or-later.txt REUSE.toml \
         meta/runtime.yml meta/execution-environment.yml requirements.txt \
         plugins/modules/sendgrid_enforced_tls.py roles/enforced_tls_baseline/tasks/main.yml \
-        changelogs/changelog.yaml; do
+        changelogs/changelog.yaml docs/docsite/extra-docs.yml docs/docsite/links.yml; do
     grep -qx -- "$expected" "$work_dir/contents.txt" || fail "$expected is missing from the tarball"
 done
 # galaxy.yml says GPL-3.0-or-later: the licence text itself must ship, whole.
@@ -60,8 +64,46 @@ ansible-galaxy collection install --force -p "$collections_dir" "$tarball" >/dev
 installed="$collections_dir/ansible_collections/mailops/sendgrid"
 [ -f "$installed/MANIFEST.json" ] || fail "the collection did not install"
 
-echo "== antsibull-docs lint-collection-docs --plugin-docs"
-ANSIBLE_COLLECTIONS_PATH="$collections_dir" antsibull-docs lint-collection-docs --plugin-docs "$installed"
+echo "== antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs"
+# rstcheck stays on (no --skip-rstcheck): a guide that is not valid RST fails here.
+ANSIBLE_COLLECTIONS_PATH="$collections_dir" antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs "$installed"
+
+echo "== the docsite: antsibull-docs sphinx-init, the collection's RST, sphinx-build"
+# What build.sh of `antsibull-docs sphinx-init` does, with two changes for a machine without network:
+#  - intersphinx is off (intersphinx_mapping = {}): its inventories are on docs.python.org and
+#    docs.ansible.com, which cannot be reached here, and each failed fetch is a Sphinx warning;
+#  - so instead of -W, the warnings go to a file, and the build fails on any warning but the
+#    references only those inventories resolve: a label of docs.ansible.com (no dots, such as
+#    common_return_values; the collection's own labels are ansible_collections.mailops.sendgrid.*)
+#    and ansible-core's ANSIBLE_* configuration variables.
+docsite="$work_dir/docsite"
+mkdir "$docsite"
+ANSIBLE_COLLECTIONS_PATH="$collections_dir" antsibull-docs sphinx-init --use-current \
+    --dest-dir "$docsite" mailops.sendgrid >/dev/null
+echo 'intersphinx_mapping = {}  # offline: see tests/utils/packaging-checks.sh' >>"$docsite/conf.py"
+chmod og-w "$docsite/rst"  # as build.sh: antsibull-docs wants the directory writable by its owner only
+(cd "$docsite" && ANSIBLE_COLLECTIONS_PATH="$collections_dir" antsibull-docs --config-file antsibull-docs.cfg \
+    collection --cleanup everything --fail-on-error --use-current --dest-dir rst mailops.sendgrid >/dev/null) \
+    || fail "antsibull-docs could not render the collection's docs"
+sphinx-build -q -b html -c "$docsite" -w "$docsite/warnings.log" --keep-going "$docsite/rst" "$docsite/html" \
+    >"$docsite/sphinx.log" 2>&1 || { cat "$docsite/sphinx.log"; fail "sphinx-build failed"; }
+unexpected=$(grep -vE "WARNING: undefined label: '[a-z0-9_]+' \[ref\.ref\]$|WARNING: 'envvar' reference target not found: ANSIBLE_[A-Z0-9_]+ \[ref\.envvar\]$" \
+    "$docsite/warnings.log" || true)
+[ -z "$unexpected" ] || fail "sphinx-build warned: $unexpected"
+site="$docsite/html/collections/mailops/sendgrid"
+guides=$(python -c 'import sys, yaml
+for section in yaml.safe_load(open(sys.argv[1]))["sections"]:
+    for entry in section["toctree"]:
+        print(entry if isinstance(entry, str) else entry["ref"])' "$installed/docs/docsite/extra-docs.yml")
+[ -n "$guides" ] || fail "docs/docsite/extra-docs.yml lists no guide"
+for guide in $guides; do
+    [ -s "$site/docsite/$guide.html" ] || fail "the docsite has no page for the guide $guide"
+    grep -q "href=\"docsite/$guide.html\"" "$site/index.html" || fail "the collection's index does not link the guide $guide"
+done
+for page in index sendgrid_enforced_tls_module enforced_tls_baseline_role subusers_inventory changelog; do
+    [ -s "$site/$page.html" ] || fail "the docsite has no page $page.html"
+done
+echo "built $(find "$docsite/html" -name '*.html' | wc -l) pages; guides: ${guides//$'\n'/ }"
 
 echo "== ansible-builder introspect"
 ansible-builder introspect "$collections_dir" 2>/dev/null | tee "$work_dir/introspect.yml"
