@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_value
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._atomic_file import replace_file
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import (
     CHANGE_KINDS,
     changes_summary,
@@ -176,21 +176,6 @@ def _changes_lines(changes):
     return lines
 
 
-def _replace_file(path, text):
-    """Write ``text`` to ``path`` through a temporary file in the same directory, then rename it."""
-    directory = os.path.dirname(path)
-    handle, temporary = tempfile.mkstemp(prefix='.' + os.path.basename(path) + '.', dir=directory)
-    try:
-        with os.fdopen(handle, 'w', encoding='utf-8') as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
-
-
 RENDERERS = {'json': lambda report: json.dumps(report, indent=2, sort_keys=True) + '\n',
              'markdown': render_markdown, 'junit': render_junit}
 
@@ -200,5 +185,5 @@ def write_report_files(directory, report, formats=DEFAULT_FORMATS):
     returns their paths, by format."""
     paths = {name: os.path.join(directory, REPORT_FILES[name]) for name in formats}
     for name, path in paths.items():
-        _replace_file(path, RENDERERS[name](report))
+        replace_file(path, RENDERERS[name](report))
     return paths
