@@ -15,7 +15,7 @@ newly out of policy, back in policy, new, and gone.
 from __future__ import annotations
 
 import os
-from typing import List, Optional, Tuple
+from typing import Optional, Tuple
 
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import PREFIX
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import CHANGE_KINDS
