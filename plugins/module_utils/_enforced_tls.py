@@ -69,6 +69,22 @@ def parse_version(value, field: str = 'version') -> float:
     return float(text)
 
 
+def check_recorded_setting(value, where: str) -> dict:
+    """A whole setting as a report records it (``require_tls``, ``require_valid_cert``, ``version``), checked and
+    normalised (the version a number); ``where`` names it in messages. Raises SettingsError."""
+    if not isinstance(value, dict) or not set(SETTING_FIELDS) <= set(value):
+        raise SettingsError('{0} must be a setting with {1}; got {2}'.format(
+            where, ', '.join(SETTING_FIELDS), describe_type(value)))
+    for field in BOOLEAN_FIELDS:
+        if not isinstance(value[field], bool):
+            raise SettingsError('{0}.{1} must be true or false; got {2}'.format(where, field, describe_value(value[field])))
+    if canonical_version(value['version']) not in ALLOWED_VERSIONS:
+        raise SettingsError('{0}.version must be one of {1}; got {2}'.format(
+            where, ', '.join(ALLOWED_VERSIONS), describe_value(value['version'])))
+    return {'require_tls': value['require_tls'], 'require_valid_cert': value['require_valid_cert'],
+            'version': float(canonical_version(value['version']))}
+
+
 def parse_desired_settings(params: Mapping, field_prefix: str = '') -> dict:
     """Extract the settings the user asked for, leaving out those not given.
 

@@ -28,11 +28,10 @@ from typing import List, NamedTuple, Optional, Tuple
 import yaml
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls import (
-    ALLOWED_VERSIONS,
-    BOOLEAN_FIELDS,
     EXACT,
     SETTING_FIELDS,
-    canonical_version,
+    SettingsError,
+    check_recorded_setting,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import (
     describe_type,
@@ -94,16 +93,11 @@ def _text(value) -> str:
 
 def _setting(value, where) -> Tuple[bool, bool, float]:
     """A setting the audit read (a dict with every field) as a key that sorts by strictness."""
-    if not isinstance(value, dict) or not set(SETTING_FIELDS) <= set(value):
-        raise AdoptError('{0} must be a setting with {1}; got {2}'.format(
-            where, ', '.join(SETTING_FIELDS), describe_type(value)))
-    for field in BOOLEAN_FIELDS:
-        if not isinstance(value[field], bool):
-            raise AdoptError('{0}.{1} must be true or false; got {2}'.format(where, field, describe_value(value[field])))
-    if canonical_version(value['version']) not in ALLOWED_VERSIONS:
-        raise AdoptError('{0}.version must be one of {1}; got {2}'.format(
-            where, ', '.join(ALLOWED_VERSIONS), describe_value(value['version'])))
-    return bool(value['require_tls']), bool(value['require_valid_cert']), float(canonical_version(value['version']))
+    try:
+        setting = check_recorded_setting(value, where)
+    except SettingsError as error:
+        raise AdoptError(str(error))
+    return setting['require_tls'], setting['require_valid_cert'], setting['version']
 
 
 def _as_dict(key) -> dict:

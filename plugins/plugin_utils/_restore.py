@@ -23,11 +23,10 @@ from typing import List, NamedTuple, Optional, Tuple
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._batch import MAX_ACCOUNTS
 from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls import (
-    ALLOWED_VERSIONS,
-    BOOLEAN_FIELDS,
     EXACT,
     SETTING_FIELDS,
-    canonical_version,
+    SettingsError,
+    check_recorded_setting,
     differing_fields,
     format_fields,
 )
@@ -86,16 +85,10 @@ def _check_setting(value, where):
     """A setting the report records (a dict with every field), normalised; None stays None."""
     if value is None:
         return None
-    if not isinstance(value, dict) or set(value) != set(SETTING_FIELDS):
-        raise RestoreError('{0} must be null or a setting with {1}; got {2}'.format(
-            where, ', '.join(SETTING_FIELDS), describe_type(value)))
-    for field in BOOLEAN_FIELDS:
-        if not isinstance(value[field], bool):
-            raise RestoreError('{0}.{1} must be true or false; got {2}'.format(where, field, describe_value(value[field])))
-    if canonical_version(value['version']) not in ALLOWED_VERSIONS:
-        raise RestoreError('{0}.version must be one of {1}; got {2}'.format(
-            where, ', '.join(ALLOWED_VERSIONS), describe_value(value['version'])))
-    return dict(value, version=float(canonical_version(value['version'])))
+    try:
+        return check_recorded_setting(value, where)
+    except SettingsError as error:
+        raise RestoreError(str(error))
 
 
 def _check_entry(entry, index):

@@ -20,16 +20,6 @@ start_emulator --config files/fleet.json
 
 export SENDGRID_API_KEY=SG.itest-adopt.K3y-s3cr3t-0001
 export ANSIBLE_STDOUT_CALLBACK=ansible.builtin.default ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
-check() { "$EMULATOR_PYTHON" ../setup_sendgrid_emulator/check.py "$@"; }
-emulator() {
-    "$EMULATOR_PYTHON" - "$@" <<'PY'
-import os, sys, urllib.request as u
-method, path, body = sys.argv[1], sys.argv[2], (sys.argv[3].encode() if len(sys.argv) > 3 else None)
-u.urlopen(u.Request(os.environ['EMULATOR_URL'] + '/_emulator/' + path, data=body, method=method,
-                    headers={'Content-Type': 'application/json'}))
-PY
-}
-fails() { if "$@"; then echo "expected to fail: $*" >&2; exit 1; fi; }
 # The vars file reads back (with PyYAML's safe loader) as exactly this JSON; its header (its comments, as one line)
 # holds the text given after it, if any.
 holds() {

@@ -19,7 +19,6 @@ start_emulator --config files/fleet.json
 
 export SENDGRID_API_KEY=SG.itest-audit-output.K3y-s3cr3t-0001
 export ANSIBLE_STDOUT_CALLBACK=ansible.builtin.default ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
-check() { "$EMULATOR_PYTHON" ../setup_sendgrid_emulator/check.py "$@"; }
 emulator_reset() { "$EMULATOR_PYTHON" -c 'import os, urllib.request as u; u.urlopen(u.Request(os.environ["EMULATOR_URL"] + "/_emulator/reset", method="POST"))'; }
 emulator_clear_log() { "$EMULATOR_PYTHON" -c 'import os, urllib.request as u; u.urlopen(u.Request(os.environ["EMULATOR_URL"] + "/_emulator/log", method="DELETE"))'; }
 

@@ -18,16 +18,6 @@ start_emulator --config files/fleet.json
 
 export SENDGRID_API_KEY=SG.itest-restore.K3y-s3cr3t-0001
 export ANSIBLE_STDOUT_CALLBACK=ansible.builtin.default ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
-check() { "$EMULATOR_PYTHON" ../setup_sendgrid_emulator/check.py "$@"; }
-emulator() {
-    "$EMULATOR_PYTHON" - "$@" <<'PY'
-import os, sys, urllib.request as u
-method, path, body = sys.argv[1], sys.argv[2], (sys.argv[3].encode() if len(sys.argv) > 3 else None)
-u.urlopen(u.Request(os.environ['EMULATOR_URL'] + '/_emulator/' + path, data=body, method=method,
-                    headers={'Content-Type': 'application/json'}))
-PY
-}
-fails() { if "$@"; then echo "expected to fail: $*" >&2; exit 1; fi; }
 
 changed=(parent s01 s02 partly eu-01)
 initial=('parent=false,true,1.2' 's01=false,true,1.2' 's02=true,false,1.1' 'ok-12=true,true,1.2' 'strict-13=true,true,1.3'

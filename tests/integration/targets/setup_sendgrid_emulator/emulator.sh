@@ -7,6 +7,10 @@
 # Starts tests/emulator/sendgrid_emulator.py on 127.0.0.1 with a free port, exports
 # EMULATOR_URL and SENDGRID_API_URL, and stops the emulator when the script exits.
 # wait_for_emulator_exit waits for one that was told to stop by itself (--stop-at).
+#
+# For the targets that check what a playbook printed and did: check runs check.py (a report, a recap, a
+# diff, a text in an output file); emulator METHOD PATH [BODY] calls the emulator's control API
+# (/_emulator/PATH); fails runs a command that must fail.
 
 collection_root="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/mailops/sendgrid"
 EMULATOR_SCRIPT="$collection_root/tests/emulator/sendgrid_emulator.py"
@@ -55,3 +59,16 @@ start_emulator() {
     export EMULATOR_URL
     export SENDGRID_API_URL="$EMULATOR_URL"
 }
+
+check() { "$EMULATOR_PYTHON" ../setup_sendgrid_emulator/check.py "$@"; }
+
+emulator() {
+    "$EMULATOR_PYTHON" - "$@" <<'PY'
+import os, sys, urllib.request as u
+method, path, body = sys.argv[1], sys.argv[2], (sys.argv[3].encode() if len(sys.argv) > 3 else None)
+u.urlopen(u.Request(os.environ['EMULATOR_URL'] + '/_emulator/' + path, data=body, method=method,
+                    headers={'Content-Type': 'application/json'}))
+PY
+}
+
+fails() { if "$@"; then echo "expected to fail: $*" >&2; exit 1; fi; }

@@ -16,6 +16,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls imp
     SettingsError,
     canonical_version,
     check_answer,
+    check_recorded_setting,
     compare_fields,
     describe_differences,
     differing_fields,
@@ -381,3 +382,31 @@ def test_compare_fields(current, desired, fields, text):
 ])
 def test_describe_differences(differences, check_mode, stricter, text):
     assert describe_differences(differences, check_mode, stricter) == text
+
+
+# ---------------------------------------------------------------------------
+# check_recorded_setting
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize('value, checked', [
+    ({'require_tls': True, 'require_valid_cert': False, 'version': 1.2},
+     {'require_tls': True, 'require_valid_cert': False, 'version': 1.2}),
+    ({'require_tls': False, 'require_valid_cert': True, 'version': '1.30', 'note': 'x'},
+     {'require_tls': False, 'require_valid_cert': True, 'version': 1.3}),
+])
+def test_check_recorded_setting_is_the_whole_setting_normalised(value, checked):
+    assert check_recorded_setting(value, 'before') == checked
+
+
+@pytest.mark.parametrize('value, message', [
+    (None, 'before must be a setting with require_tls, require_valid_cert, version; got null'),
+    ({'require_tls': True}, 'before must be a setting with require_tls, require_valid_cert, version; got dict'),
+    ({'require_tls': 1, 'require_valid_cert': True, 'version': 1.2},
+     'before.require_tls must be true or false; got 1 (integer)'),
+    ({'require_tls': True, 'require_valid_cert': True, 'version': 1.0},
+     'before.version must be one of 1.1, 1.2, 1.3; got 1.0 (float)'),
+])
+def test_check_recorded_setting_refuses_what_is_not_a_whole_setting(value, message):
+    with pytest.raises(SettingsError) as caught:
+        check_recorded_setting(value, 'before')
+    assert str(caught.value) == message

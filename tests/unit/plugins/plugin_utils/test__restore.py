@@ -162,7 +162,7 @@ def test_check_report_bounds_the_accounts():
      "accounts[0].status must be one of failed, drift, changed, exempt, compliant; got 'done' (string)"),
     (dict(entry('s01', 'changed'), region='us'), "accounts[0].region must be null or one of global, eu; got 'us'"
                                                  " (string)"),
-    (entry('s01', 'changed', {'require_tls': True}), 'accounts[0].before must be null or a setting with require_tls,'
+    (entry('s01', 'changed', {'require_tls': True}), 'accounts[0].before must be a setting with require_tls,'
                                                      ' require_valid_cert, version; got dict'),
     (entry('s01', 'changed', dict(OPEN, require_tls='yes')),
      "accounts[0].before.require_tls must be true or false; got 'yes' (string)"),
