@@ -151,6 +151,7 @@ class ActionModule(FleetCalls, ActionBase):
         try:
             blocks_since = self._blocks_since(args['blocks_since'], started)
             gate, canary = self._gate(args)
+            formats = self._report_formats(args)
             plan, warnings = self._plan(args, task_vars)
         except FleetError as error:
             result.update(failed=True, msg=str(error))
@@ -165,9 +166,9 @@ class ActionModule(FleetCalls, ActionBase):
             rest_report, rest_calls = self._enforce(rest, args, task_vars, [], watch)
             report, calls = merge_reports(report, rest_report), calls + rest_calls
         if args['account_source'] == FROM_HOSTS:
-            outcome, history_warning = self._batch_of_hosts(report, args)
+            outcome, history_warning = self._batch_of_hosts(report, args, formats)
         else:
-            outcome, history_warning = self._run_of_inputs(report, args, calls)
+            outcome, history_warning = self._run_of_inputs(report, args, formats, calls)
         result.update(outcome)
         # The task shows the calls' warnings too (an update applied although SendGrid answered it with an error;
         # ansible-core 2.19 and later show them on their own). The report has the plan's; each such account's
@@ -178,12 +179,12 @@ class ActionModule(FleetCalls, ActionBase):
             result['warnings'] = warnings
         return result
 
-    def _run_of_inputs(self, report, args, calls):
+    def _run_of_inputs(self, report, args, formats, calls):
         """The result of a run over the role's inputs: the report itself (with what changed since the last audit),
         its files, its summary line and verdict, and the counts; and the warning of a last report that could not
         be read. The task is changed when an account is (or, in check mode, would be)."""
         report, history_warning = compare_with_last(report, previous_path(args['report_dir'], args['previous_report']))
-        self._write_report_files(report, args)
+        self._write_report_files(report, args, formats)
         summary = report['summary']
         result = dict(report, changed=bool(summary['drift'] or summary['changed']),
                       ansible_stats=custom_stats(summary, change_counts(report)), **self._summed_up(report, args))
@@ -191,7 +192,7 @@ class ActionModule(FleetCalls, ActionBase):
             result['diff'] = account_diffs(calls)
         return result, history_warning
 
-    def _batch_of_hosts(self, report, args):
+    def _batch_of_hosts(self, report, args, formats):
         """The result of a play batch of hosts: where each host's task finds its account's outcome, and the batch's
         counts; the report files hold the run so far, compared with the last audit. Each host's task reports its
         own account (changed, diff), so the batch's report stays out of every host's variables."""
@@ -205,7 +206,7 @@ class ActionModule(FleetCalls, ActionBase):
         result = dict(outcomes=write_outcomes(C.DEFAULT_LOCAL_TMP, index_outcomes(report)), changed=False,
                       mode=report['mode'], summary=report['summary'],
                       ansible_stats=custom_stats(report['summary'], changes))
-        self._write_report_files(run_report, args)
+        self._write_report_files(run_report, args, formats)
         result.update(self._summed_up(run_report, args))
         return result, history_warning
 
@@ -246,9 +247,9 @@ class ActionModule(FleetCalls, ActionBase):
         time.sleep(seconds)
 
     @staticmethod
-    def _write_report_files(report, args):
+    def _write_report_files(report, args, formats):
         if args['report_dir']:
-            write_report_files(args['report_dir'], report, check_report_formats(args['report_formats']))
+            write_report_files(args['report_dir'], report, formats)
 
     @staticmethod
     def _summed_up(report, args):
@@ -332,8 +333,15 @@ class ActionModule(FleetCalls, ActionBase):
         return plan, warnings
 
     @staticmethod
+    def _report_formats(args):
+        """The formats of the report files, checked (json and markdown when not given)."""
+        try:
+            return check_report_formats(args['report_formats'])
+        except ReportDirError as error:
+            raise FleetError(nothing_done(str(error)))
+
+    @staticmethod
     def _prepare_report_dir(args):
-        check_report_formats(args['report_formats'])
         if args['report_dir']:
             prepare_report_dir(args['report_dir'])
 

@@ -20,12 +20,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, List, Optional
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import validate_on_behalf_of
+from ansible_collections.mailops.sendgrid.plugins.module_utils._bounds import check_whole_number
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import (
     SendGridAPIError,
     SendGridConfigError,
     SendGridError,
 )
-from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_type, describe_value, quoted
+from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_type, quoted
 
 # Refused before any request: a list this long is a mistake, not a fleet.
 MAX_ACCOUNTS = 50000
@@ -42,10 +43,7 @@ MAX_WORKERS = 100
 
 def check_workers(workers, field: str = 'workers') -> int:
     """Refuse a worker count that is not a whole number from 1 to MAX_WORKERS."""
-    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
-        raise SendGridConfigError('{0} must be a whole number from 1 to {1}; got {2}'.format(
-            field, MAX_WORKERS, describe_value(workers)))
-    return workers
+    return check_whole_number(workers, field, 1, MAX_WORKERS)
 
 
 def pool_size_for(workers: int, accounts: list) -> int:

@@ -31,6 +31,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._accounts import 
     select_username,
     validate_on_behalf_of,
 )
+from ansible_collections.mailops.sendgrid.plugins.module_utils._bounds import check_whole_number
 from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls import (
     InvalidSettingsResponse,
     normalize_settings,
@@ -57,7 +58,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._http import (
     check_api_url,
     format_status,
 )
-from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_value, quoted
+from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import quoted
 from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api import (
     BLOCKS_PATH,
     ENFORCED_TLS_PATH,
@@ -103,10 +104,7 @@ def resolve_base_url(region: str = 'global', api_url: Optional[str] = None) -> s
 
 def check_page_size(page_size) -> int:
     """A listing's page size: a whole number from 1 to MAX_PAGE_SIZE (the most SendGrid's listings take)."""
-    if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise SendGridConfigError('page_size must be a whole number from 1 to {0}; got {1}'.format(
-            MAX_PAGE_SIZE, describe_value(page_size)))
-    return page_size
+    return check_whole_number(page_size, 'page_size', 1, MAX_PAGE_SIZE)
 
 
 def insecure_endpoint_warning(base_url: str, setting: str = 'validate_certs is false') -> str:

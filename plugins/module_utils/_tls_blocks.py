@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from typing import List, Optional, Tuple
 
+from ansible_collections.mailops.sendgrid.plugins.module_utils._bounds import check_whole_number
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import SendGridConfigError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_value, excerpt
 from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api import MAX_BLOCKS
@@ -105,17 +106,11 @@ def check_match(value) -> str:
 
 
 def check_max_blocks(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_BLOCKS:
-        raise SendGridConfigError('max_blocks must be a whole number from 1 to {0}; got {1}'.format(
-            MAX_BLOCKS, describe_value(value)))
-    return value
+    return check_whole_number(value, 'max_blocks', 1, MAX_BLOCKS)
 
 
 def check_max_domains(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DOMAINS:
-        raise SendGridConfigError('max_domains must be a whole number from 1 to {0}; got {1}'.format(
-            MAX_DOMAINS, describe_value(value)))
-    return value
+    return check_whole_number(value, 'max_domains', 1, MAX_DOMAINS)
 
 
 def recipient_domain(email: str) -> str:

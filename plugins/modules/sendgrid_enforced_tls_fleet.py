@@ -143,8 +143,8 @@ options:
       - A directory on the controller for the report files, C(enforced-tls-report.json), C(enforced-tls-report.md) and
         C(enforced-tls-report.xml) as O(report_formats) asks. Created if missing, and checked before any account is
         read.
-      - The C(enforced-tls-report.json) it holds when the call starts (with O(account_source=hosts), when the run's
-        first batch starts) is kept as C(enforced-tls-report.previous.json), one generation, and compared with; see
+      - The C(enforced-tls-report.json) it holds is kept as C(enforced-tls-report.previous.json), one generation, when
+        the call writes its own (with O(account_source=hosts), the run's first batch), and compared with; see
         RV(since_last_audit).
     type: path
   report_formats:

@@ -39,14 +39,8 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import 
     excerpt,
     quoted,
 )
-from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api import REGIONS
-from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import (
-    PARENT_ACCOUNT,
-    PREFIX,
-    PlanError,
-    check_subuser_name,
-)
-from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import STATUS_ORDER, named
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import PARENT_ACCOUNT, PREFIX, PlanError
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import check_report_entry, named
 
 REPORT_OPTION = 'report'
 FILE_INPUT = 'sendgrid_adopt_file'
@@ -123,19 +117,10 @@ def _check_kind(report):
 
 
 def _check_entry(entry, index) -> dict:
-    where = '{0}: accounts[{1}]'.format(REPORT_OPTION, index)
-    if not isinstance(entry, dict):
-        raise AdoptError('{0} must be an account entry (a dict); got {1}'.format(where, describe_type(entry)))
-    account = entry.get('account')
-    if not isinstance(account, str) or not account:
-        raise AdoptError('{0}.account must be an account name; got {1}'.format(where, describe_value(account)))
-    if entry.get('status') not in STATUS_ORDER:
-        raise AdoptError('{0}.status must be one of {1}; got {2}'.format(
-            where, ', '.join(STATUS_ORDER), describe_value(entry.get('status'))))
-    if entry.get('region') is not None and entry.get('region') not in REGIONS:
-        raise AdoptError('{0}.region must be null or one of {1}; got {2}'.format(
-            where, ', '.join(REGIONS), describe_value(entry.get('region'))))
-    return entry
+    try:
+        return dict(entry, **check_report_entry(entry, '{0}: accounts[{1}]'.format(REPORT_OPTION, index)))
+    except PlanError as error:
+        raise AdoptError(str(error))
 
 
 def check_report(report) -> List[dict]:
@@ -152,14 +137,8 @@ def check_report(report) -> List[dict]:
                              failed[0].get('reason') or 'none given'))
     checked = []
     for index, entry in enumerate(entries):
-        where = '{0}: accounts[{1}]'.format(REPORT_OPTION, index)
         name = _text(entry['account'])
-        if name != PARENT_ACCOUNT:
-            try:
-                name = _text(check_subuser_name(name, where + '.account'))
-            except PlanError as error:
-                raise AdoptError(str(error))
-        where = '{0} ({1})'.format(where, quoted(name))
+        where = '{0}: accounts[{1}] ({2})'.format(REPORT_OPTION, index, quoted(name))
         item = {'account': name, 'region': None if entry.get('region') is None else _text(entry['region']),
                 'status': _text(entry['status'])}
         if entry['status'] == 'exempt':

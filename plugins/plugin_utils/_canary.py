@@ -18,7 +18,8 @@ from __future__ import annotations
 from typing import List, NamedTuple, Optional, Tuple
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._batch import MAX_ACCOUNTS
-from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_value
+from ansible_collections.mailops.sendgrid.plugins.module_utils._bounds import check_whole_number
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import SendGridConfigError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api import MAX_BLOCKS
 from ansible_collections.mailops.sendgrid.plugins.module_utils._tls_blocks import describe_domains
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import PARENT_ACCOUNT, PREFIX, PlanError
@@ -43,10 +44,10 @@ def _whole_number(value, field, low, high):
     """A whole number from ``low`` to ``high``, given as one or as its digits (an extra var given as key=value)."""
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise PlanError('{0} must be a whole number from {1} to {2}; got {3}'.format(
-            field, low, high, describe_value(value)))
-    return value
+    try:
+        return check_whole_number(value, field, low, high)
+    except SendGridConfigError as error:
+        raise PlanError(error.message)
 
 
 def check_gate(max_tls_blocks, soak=0, rollback=False) -> Optional[Gate]:

@@ -22,7 +22,9 @@ from __future__ import annotations
 from typing import List, Optional
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls import MINIMUM, compare_fields, describe_change
-from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import PARENT_ACCOUNT
+from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_type, describe_value
+from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api import REGIONS
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import PARENT_ACCOUNT, PlanError, check_subuser_name
 
 # The version of the report's shape, in every report (report_version): what a restore checks it knows.
 REPORT_VERSION = 1
@@ -193,6 +195,26 @@ def show_policy(policy, floor):
     if 'version' in policy:
         parts.append('{0} TLS {1}'.format('at least' if floor else 'exactly', policy['version']))
     return ', '.join(parts)
+
+
+def check_report_entry(entry, where) -> dict:
+    """An account entry of a report read back (a restore's, an adoption's): its ``account`` (the parent account,
+    or a subuser name a header can carry), ``region`` and ``status``, checked; ``where`` names it in messages.
+    Raises PlanError."""
+    if not isinstance(entry, dict):
+        raise PlanError('{0} must be an account entry (a dict); got {1}'.format(where, describe_type(entry)))
+    account = entry.get('account')
+    if not isinstance(account, str) or not account:
+        raise PlanError('{0}.account must be an account name; got {1}'.format(where, describe_value(account)))
+    if account != PARENT_ACCOUNT:
+        account = check_subuser_name(account, where + '.account')
+    if entry.get('status') not in STATUS_ORDER:
+        raise PlanError('{0}.status must be one of {1}; got {2}'.format(
+            where, ', '.join(STATUS_ORDER), describe_value(entry.get('status'))))
+    if entry.get('region') is not None and entry.get('region') not in REGIONS:
+        raise PlanError('{0}.region must be null or one of {1}; got {2}'.format(
+            where, ', '.join(REGIONS), describe_value(entry.get('region'))))
+    return {'account': account, 'region': entry.get('region'), 'status': entry['status']}
 
 
 def _sorted_entries(entries):

@@ -39,7 +39,11 @@ def keep_previous(directory) -> Optional[str]:
     if not os.path.isfile(current):
         return None
     previous = os.path.join(directory, PREVIOUS_FILE)
-    os.replace(current, previous)
+    try:
+        os.replace(current, previous)
+    except OSError:
+        # Not kept (the name is taken by a directory, say): compared with where it is, and then replaced.
+        return current
     return previous
 
 

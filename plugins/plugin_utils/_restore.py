@@ -19,6 +19,7 @@ when it is already as before, and leave it alone (named) when it was changed sin
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import List, NamedTuple, Optional, Tuple
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._batch import MAX_ACCOUNTS
@@ -31,15 +32,8 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._enforced_tls imp
     format_fields,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._messages import describe_type, describe_value, quoted
-from ansible_collections.mailops.sendgrid.plugins.module_utils._sendgrid_api import REGIONS
-from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import (
-    PARENT_ACCOUNT,
-    Account,
-    PlanError,
-    build_plan,
-    check_subuser_name,
-)
-from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import REPORT_VERSION, STATUS_ORDER, named
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._plan import PARENT_ACCOUNT, Account, PlanError, build_plan
+from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report import REPORT_VERSION, check_report_entry, named
 from ansible_collections.mailops.sendgrid.plugins.plugin_utils._report_files import ReportFileError, read_report_file
 
 REPORT_INPUT = 'sendgrid_restore_report'
@@ -93,23 +87,12 @@ def _check_setting(value, where):
 
 def _check_entry(entry, index):
     where = 'accounts[{0}]'.format(index)
-    if not isinstance(entry, dict):
-        raise RestoreError('{0} must be an account entry (a dict); got {1}'.format(where, describe_type(entry)))
-    account = entry.get('account')
-    if account != PARENT_ACCOUNT:
-        try:
-            account = check_subuser_name(account, where + '.account')
-        except PlanError as error:
-            raise RestoreError(str(error))
-    if entry.get('status') not in STATUS_ORDER:
-        raise RestoreError('{0}.status must be one of {1}; got {2}'.format(
-            where, ', '.join(STATUS_ORDER), describe_value(entry.get('status'))))
-    if entry.get('region') is not None and entry.get('region') not in REGIONS:
-        raise RestoreError('{0}.region must be null or one of {1}; got {2}'.format(
-            where, ', '.join(REGIONS), describe_value(entry.get('region'))))
-    return {'account': account, 'region': entry.get('region'), 'status': entry['status'],
-            'before': _check_setting(entry.get('before'), where + '.before'),
-            'after': _check_setting(entry.get('after'), where + '.after')}
+    try:
+        checked = check_report_entry(entry, where)
+    except PlanError as error:
+        raise RestoreError(str(error))
+    return dict(checked, before=_check_setting(entry.get('before'), where + '.before'),
+                after=_check_setting(entry.get('after'), where + '.after'))
 
 
 def check_report(report) -> List[dict]:
@@ -133,8 +116,7 @@ def check_report(report) -> List[dict]:
             REPORT_INPUT, MAX_ACCOUNTS + 1, describe_type(accounts) if not isinstance(accounts, list)
             else '{0} entries'.format(len(accounts))))
     entries = [_check_entry(entry, index) for index, entry in enumerate(accounts)]
-    names = [entry['account'] for entry in entries]
-    twice = sorted(set(name for name in names if names.count(name) > 1)) if len(set(names)) < len(names) else []
+    twice = sorted(name for name, count in Counter(entry['account'] for entry in entries).items() if count > 1)
     if twice:
         raise RestoreError('{0} holds {1} more than once; it is not a report this collection wrote'.format(
             REPORT_INPUT, named(twice, quoted)))

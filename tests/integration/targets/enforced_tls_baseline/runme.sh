@@ -27,7 +27,8 @@ PY
 ANSIBLE_SHOW_CUSTOM_STATS=true ansible-playbook audit.yml --check "$@" | tee "$OUTPUT_DIR/audit.out"
 custom_stats_match_reports "$OUTPUT_DIR/audit.out" "$OUTPUT_DIR/audit-cli-check/enforced-tls-report.json"
 # The whole report, against files/golden/audit-report.json: what the role of version 1.0.0 reported for this
-# fleet, with what 2.0.0 adds (batches, report_version); its time, SendGrid's error ids and the seconds waited left out.
+# fleet, with what 2.0.0 adds and changes (batches, report_version, the exempt account's setting as read); its time,
+# SendGrid's error ids and the seconds waited left out.
 "$EMULATOR_PYTHON" golden_report.py "$OUTPUT_DIR/audit-cli-check/enforced-tls-report.json" files/golden/audit-report.json
 
 # The same audit with the play keyword check_mode: true.

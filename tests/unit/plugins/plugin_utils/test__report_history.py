@@ -203,3 +203,11 @@ def test_the_summary_line_ends_with_the_changes_since_the_last_audit():
     line = summary_line(dict(TODAY, since_last_audit=changes), '/r/enforced-tls-report.md')
     assert line.endswith(' ' + changes_summary(changes) + ' Report: /r/enforced-tls-report.md')
     assert 'Since the last audit' not in summary_line(TODAY)
+
+
+def test_keep_previous_that_cannot_keep_the_report_compares_with_it_where_it_is(tmp_path):
+    (tmp_path / PREVIOUS_FILE).mkdir()
+    write(tmp_path / JSON_FILE, YESTERDAY)
+    kept = keep_previous(str(tmp_path))
+    assert kept == str(tmp_path / JSON_FILE)
+    assert compare_with_last(TODAY, kept)[0]['since_last_audit']['gone_accounts'] == ['gone']
